@@ -1,0 +1,109 @@
+"""The whole pipeline in one function: load → validate → model → index → render → write → site.
+
+Read ``build()`` as the table of contents; each stage lives in its own module. Validation
+collects every problem first and the build aborts once, before anything is written, so a
+failed build never replaces a good site.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import BuildAborted, Problems
+from generator.index import CrossIndex, build_index
+from generator.load import load
+from generator.model import Handbook, build_model
+from generator.render import Page, render
+from generator.validate import validate
+from generator.write import WriteStats, swap_in, write_tree
+
+DOCS_DIR = Path("build/docs")
+SITE_DIR = Path("site")
+SITE = {"name": "自治体DXハンドブック"}
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The in-memory result of the generator stages, before anything touches disk."""
+
+    handbook: Handbook
+    index: CrossIndex
+    pages: list[Page]
+    problems: Problems
+    timings: dict[str, float]
+
+
+class MkDocsFailed(Exception):
+    """MkDocs reported an error (strict mode turns its warnings into errors)."""
+
+
+def quiet(_: str) -> None:
+    """Progress sink for CI and tests."""
+
+
+def generate(root: Path, *, strict: bool = False, progress: Progress = quiet) -> Generated:
+    """Load, validate, model, index and render: everything except writing."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    problems = Problems()
+    sources = load(root, problems)
+    progress(f"読み込み: YAML {sum(len(d) for d in sources.documents.values())} 件、seed {len(sources.seeds)} 件")
+    validated = validate(sources, problems)
+    timings["load_validate"] = time.perf_counter() - t0
+    if problems.failed(strict):
+        raise BuildAborted(problems)
+    t1 = time.perf_counter()
+    handbook = build_model(validated)
+    index = build_index(handbook)
+    pages = render(handbook, index, SITE)
+    timings["render"] = time.perf_counter() - t1
+    progress(f"生成: {len(pages)} ファイル")
+    return Generated(handbook, index, pages, problems, timings)
+
+
+def write_docs(root: Path, generated: Generated) -> WriteStats:
+    """Write generated Markdown and data under the generator's own folder."""
+    return write_tree(generated.pages, root / DOCS_DIR)
+
+
+def run_mkdocs(root: Path, site_dir: Path) -> None:
+    """Build the static site with MkDocs as a separate process, strictly."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+           "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise MkDocsFailed((proc.stderr or proc.stdout).strip())
+
+
+def build(root: Path, *, strict: bool = False, progress: Progress = quiet, site: bool = True) -> Generated:
+    """Generate the handbook and, unless ``site`` is false, build and swap in ``site/``."""
+    generated = generate(root, strict=strict, progress=progress)
+    t0 = time.perf_counter()
+    stats = write_docs(root, generated)
+    generated.timings["write"] = time.perf_counter() - t0
+    progress(f"書き込み: 更新 {stats.written}、変更なし {stats.unchanged}、削除 {stats.removed}")
+    if not site:
+        return generated
+    t1 = time.perf_counter()
+    final = root / SITE_DIR
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
+    try:
+        run_mkdocs(root, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_in(staging, final)
+    generated.timings["mkdocs"] = time.perf_counter() - t1
+    progress(f"サイト: {final.relative_to(root)}/ ({generated.timings['mkdocs']:.1f} 秒)")
+    return generated

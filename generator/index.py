@@ -1,0 +1,213 @@
+"""Stage 4, index: every cross-reference computed once, so each page is a lookup.
+
+Links must go both ways (a municipality lists its themes and each theme lists the
+municipality), so both directions are derived here from the same pairs rather than twice
+in templates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from generator.model import SIZE_BANDS, Article, Event, Handbook, KeyPoint, Municipality, Quote
+
+
+@dataclass(frozen=True)
+class Related:
+    """A municipality similar to another: shared themes and whether the size band matches."""
+
+    municipality: str
+    shared_themes: tuple[str, ...]
+    same_size: bool
+
+
+@dataclass(frozen=True)
+class CrossIndex:
+    """Lookups from each entity to everything that mentions it, all in stable order."""
+
+    articles_by_municipality: dict[str, tuple[str, ...]]
+    articles_by_theme: dict[str, tuple[str, ...]]
+    themes_by_municipality: dict[str, tuple[str, ...]]
+    municipalities_by_theme: dict[str, tuple[str, ...]]
+    key_points_by_municipality: dict[str, tuple[KeyPoint, ...]]
+    key_points_by_theme: dict[str, tuple[KeyPoint, ...]]
+    quotes_by_municipality: dict[str, tuple[Quote, ...]]
+    quotes_by_theme: dict[str, tuple[Quote, ...]]
+    quotes_by_person: dict[str, tuple[Quote, ...]]
+    events: tuple[Event, ...]
+    events_by_municipality: dict[str, tuple[Event, ...]]
+    people_by_municipality: dict[str, tuple[str, ...]]
+    people_by_organisation: dict[str, tuple[str, ...]]
+    organisations_by_municipality: dict[str, tuple[str, ...]]
+    articles_by_organisation: dict[str, tuple[str, ...]]
+    articles_by_person: dict[str, tuple[str, ...]]
+    themes_by_glossary: dict[str, tuple[str, ...]]
+    municipalities_by_prefecture: dict[str, tuple[str, ...]]
+    municipalities_by_size: dict[str, tuple[str, ...]]
+    related_municipalities: dict[str, tuple[Related, ...]]
+    cells: dict[tuple[str, str], int]
+
+    def cell(self, municipality: str, theme: str) -> int:
+        """Matrix weight: articles, key points and quotes linking this town to this theme (0: none)."""
+        return self.cells.get((municipality, theme), 0)
+
+
+def _freeze(mapping: dict[str, list[str]], order: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    """Deduplicate and sort each value by the entity's display order."""
+    return {k: tuple(sorted(set(v), key=lambda x: (order.get(x, 0), x))) for k, v in sorted(mapping.items())}
+
+
+def _order(ids: list[str]) -> dict[str, int]:
+    return {ident: i for i, ident in enumerate(ids)}
+
+
+def _theme_pairs(hb: Handbook) -> dict[tuple[str, str], int]:
+    """(municipality, theme) weights: articles covering both, plus attributed key points and quotes."""
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for a in hb.articles.values():
+        for m in a.municipalities:
+            for t in a.themes:
+                pairs[(m, t)] += 1
+        for item in (*a.key_points, *a.quotes):
+            if item.municipality:
+                for t in item.themes:
+                    pairs[(item.municipality, t)] += 1
+    return dict(pairs)
+
+
+def _related(hb: Handbook, themes_by_m: dict[str, tuple[str, ...]]) -> dict[str, tuple[Related, ...]]:
+    """Peers with the most shared themes, then those of similar size."""
+    result: dict[str, tuple[Related, ...]] = {}
+    for m in hb.municipalities.values():
+        mine = set(themes_by_m.get(m.id, ()))
+        candidates = []
+        for other in hb.municipalities.values():
+            if other.id == m.id:
+                continue
+            shared = tuple(t for t in themes_by_m.get(other.id, ()) if t in mine)
+            same = other.size_band == m.size_band and m.size_band != "人口不明"
+            if shared or same:
+                candidates.append(Related(other.id, shared, same))
+        candidates.sort(key=lambda r: (-len(r.shared_themes) - (2 if r.same_size else 0), hb.municipalities[r.municipality].sort_key))
+        result[m.id] = tuple(candidates[:6])
+    return result
+
+
+def _event_key(e: Event) -> tuple[str, str, str]:
+    return (e.date, e.article, e.text)
+
+
+def build_index(hb: Handbook) -> CrossIndex:
+    """Compute every lookup the pages need from the model in one pass per relation."""
+    m_order = _order(list(hb.municipalities))
+    t_order = _order(list(hb.themes))
+    a_order = _order(list(hb.articles))
+    p_order = _order(list(hb.people))
+    o_order = _order(list(hb.organisations))
+
+    art_by_m: dict[str, list[str]] = defaultdict(list)
+    art_by_t: dict[str, list[str]] = defaultdict(list)
+    art_by_o: dict[str, list[str]] = defaultdict(list)
+    art_by_p: dict[str, list[str]] = defaultdict(list)
+    orgs_by_m: dict[str, list[str]] = defaultdict(list)
+    kp_by_m: dict[str, list[KeyPoint]] = defaultdict(list)
+    kp_by_t: dict[str, list[KeyPoint]] = defaultdict(list)
+    q_by_m: dict[str, list[Quote]] = defaultdict(list)
+    q_by_t: dict[str, list[Quote]] = defaultdict(list)
+    q_by_p: dict[str, list[Quote]] = defaultdict(list)
+    events: list[Event] = []
+    events_by_m: dict[str, list[Event]] = defaultdict(list)
+    articles: list[Article] = list(hb.articles.values())
+    for a in articles:
+        for m in a.municipalities:
+            art_by_m[m].append(a.id)
+            orgs_by_m[m].extend(a.organisations)
+        for t in a.themes:
+            art_by_t[t].append(a.id)
+        for o in a.organisations:
+            art_by_o[o].append(a.id)
+        for p in a.people:
+            art_by_p[p].append(a.id)
+        for kp in a.key_points:
+            if kp.municipality:
+                kp_by_m[kp.municipality].append(kp)
+            for t in kp.themes:
+                kp_by_t[t].append(kp)
+        for q in a.quotes:
+            if q.municipality:
+                q_by_m[q.municipality].append(q)
+            for t in q.themes:
+                q_by_t[t].append(q)
+            q_by_p[q.speaker].append(q)
+            art_by_p[q.speaker].append(a.id)
+        events.extend(a.events)
+        for e in a.events:
+            if e.municipality:
+                events_by_m[e.municipality].append(e)
+
+    pairs = _theme_pairs(hb)
+    themes_by_m: dict[str, list[str]] = defaultdict(list)
+    munis_by_t: dict[str, list[str]] = defaultdict(list)
+    for m, t in pairs:
+        themes_by_m[m].append(t)
+        munis_by_t[t].append(m)
+    themes_by_m_f = _freeze(themes_by_m, t_order)
+
+    people_by_m: dict[str, list[str]] = defaultdict(list)
+    people_by_o: dict[str, list[str]] = defaultdict(list)
+    for p in hb.people.values():
+        if p.municipality:
+            people_by_m[p.municipality].append(p.id)
+        if p.organisation:
+            people_by_o[p.organisation].append(p.id)
+    themes_by_g: dict[str, list[str]] = defaultdict(list)
+    for t in hb.themes.values():
+        for g in t.glossary:
+            themes_by_g[g].append(t.id)
+    for g in hb.glossary.values():
+        themes_by_g[g.id].extend(g.themes)
+
+    by_pref: dict[str, list[str]] = defaultdict(list)
+    by_size: dict[str, list[str]] = {band: [] for band in SIZE_BANDS}
+    for mu in hb.municipalities.values():
+        by_pref[mu.prefecture].append(mu.id)
+        by_size[mu.size_band].append(mu.id)
+
+    def by_article(items: list[KeyPoint] | list[Quote]) -> tuple:  # type: ignore[type-arg]
+        return tuple(sorted(items, key=lambda x: (a_order[x.article], x.index)))
+
+    return CrossIndex(
+        articles_by_municipality=_freeze(art_by_m, a_order),
+        articles_by_theme=_freeze(art_by_t, a_order),
+        themes_by_municipality=themes_by_m_f,
+        municipalities_by_theme=_freeze(munis_by_t, m_order),
+        key_points_by_municipality={k: by_article(v) for k, v in sorted(kp_by_m.items())},
+        key_points_by_theme={k: by_article(v) for k, v in sorted(kp_by_t.items())},
+        quotes_by_municipality={k: by_article(v) for k, v in sorted(q_by_m.items())},
+        quotes_by_theme={k: by_article(v) for k, v in sorted(q_by_t.items())},
+        quotes_by_person={k: by_article(v) for k, v in sorted(q_by_p.items())},
+        events=tuple(sorted(events, key=_event_key)),
+        events_by_municipality={k: tuple(sorted(v, key=_event_key)) for k, v in sorted(events_by_m.items())},
+        people_by_municipality=_freeze(people_by_m, p_order),
+        people_by_organisation=_freeze(people_by_o, p_order),
+        organisations_by_municipality=_freeze(orgs_by_m, o_order),
+        articles_by_organisation=_freeze(art_by_o, a_order),
+        articles_by_person=_freeze(art_by_p, a_order),
+        themes_by_glossary=_freeze(themes_by_g, t_order),
+        municipalities_by_prefecture={k: tuple(v) for k, v in sorted(by_pref.items(), key=lambda kv: _pref_order(hb, kv[0]))},
+        municipalities_by_size={k: tuple(v) for k, v in by_size.items() if v},
+        related_municipalities=_related(hb, themes_by_m_f),
+        cells=dict(sorted(pairs.items())),
+    )
+
+
+def _pref_order(hb: Handbook, prefecture: str) -> str:
+    """Prefectures in code order (北海道 first), the order of the official list."""
+    codes = [m.code for m in hb.municipalities.values() if m.prefecture == prefecture]
+    return min(codes) if codes else prefecture
+
+
+def municipality_of(hb: Handbook, ident: str | None) -> Municipality | None:
+    """Lookup that tolerates None, for templates."""
+    return hb.municipalities.get(ident) if ident else None

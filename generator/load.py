@@ -1,0 +1,180 @@
+"""Stage 1, load: read every YAML file, seed and the official code list, recording problems.
+
+Nothing here judges content: it only turns bytes into located data, so that validation can
+see every file at once and report every problem in one run.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import Problems
+from generator.schema import FILE_KINDS, FOLDER_KINDS
+from generator.yamlio import Located, parse_yaml
+
+CONTENT_DIR = "content"
+SEEDS_DIR = "seeds"
+REGISTRY_PATH = "data/local-governments.csv"
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class SeedText:
+    """A seed decoded for display: ``lines[n - 1]`` is line n as an editor numbers it."""
+
+    name: str
+    path: str
+    sha256: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Registered:
+    """One row of the official list of local governments."""
+
+    code: str
+    prefecture: str
+    name: str
+    reading: str
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything the build reads from disk, keyed by kind."""
+
+    root: Path
+    documents: dict[str, tuple[Located, ...]]
+    seeds: dict[str, SeedText]
+    registry: dict[str, Registered]
+
+
+def inside(root: Path, candidate: Path) -> bool:
+    """True when ``candidate`` (after following links) stays below ``root``."""
+    try:
+        candidate.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def read_text_file(root: Path, path: Path, problems: Problems) -> str | None:
+    """Read a UTF-8 text file below root, refusing links that lead out and odd encodings."""
+    rel = path.relative_to(root).as_posix()
+    if not inside(root, path):
+        problems.error(rel, 1, "(ファイル)", "リポジトリの外を指すシンボリックリンクは使えません")
+        return None
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        problems.error(rel, 1, "(ファイル)", f"ファイルが大きすぎます({len(raw):,} バイト、上限 {MAX_FILE_BYTES:,} バイト)")
+        return None
+    return decode(raw, rel, problems)
+
+
+def decode(raw: bytes, rel: str, problems: Problems) -> str | None:
+    """UTF-8 (BOM and CRLF accepted); a Shift_JIS file gets a message telling how to convert it."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if not raw.strip():
+        problems.error(rel, 1, "(ファイル)", "ファイルが空です")
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        if _looks_like_cp932(raw):
+            problems.error(
+                rel,
+                line,
+                "(文字コード)",
+                "Shift_JIS(CP932)で保存されているようです。UTF-8 で保存し直してください"
+                f"(例: iconv -f CP932 -t UTF-8 {rel} > tmp && mv tmp {rel})",
+            )
+        else:
+            problems.error(rel, line, "(文字コード)", f"UTF-8 として読めないバイトがあります({exc.start} バイト目)")
+        return None
+    if "\x00" in text:
+        problems.error(rel, text[: text.index("\x00")].count("\n") + 1, "(ファイル)", "NUL 文字を含むファイルは使えません")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_like_cp932(raw: bytes) -> bool:
+    """A file that decodes as CP932 and holds Japanese is almost surely Shift_JIS."""
+    try:
+        text = raw.decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    return any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def load_documents(root: Path, problems: Problems) -> dict[str, tuple[Located, ...]]:
+    """Parse every YAML file of every kind; unknown files are reported, not ignored."""
+    content = root / CONTENT_DIR
+    documents: dict[str, tuple[Located, ...]] = {}
+    for folder in FOLDER_KINDS:
+        files = sorted((content / folder).glob("*.y*ml")) if (content / folder).is_dir() else []
+        documents[folder] = tuple(doc for f in files if (doc := _parse(root, f, problems)) is not None)
+    for name in FILE_KINDS:
+        path = content / name
+        if path.exists():
+            doc = _parse(root, path, problems)
+            documents[name] = (doc,) if doc is not None else ()
+        else:
+            problems.error(f"{CONTENT_DIR}/{name}", 1, "(ファイル)", "必要なファイルがありません")
+            documents[name] = ()
+    _report_strays(root, content, problems)
+    return documents
+
+
+def _report_strays(root: Path, content: Path, problems: Problems) -> None:
+    """Files the generator would silently ignore are most likely a contributor's mistake."""
+    known = set(FOLDER_KINDS) | set(FILE_KINDS) | {"README.md"}
+    for entry in sorted(content.iterdir()) if content.is_dir() else []:
+        if entry.name not in known and not entry.name.startswith("."):
+            rel = entry.relative_to(root).as_posix()
+            problems.warning(rel, 1, "(ファイル)", "この場所のファイルは読み込まれません(置き場所を確認してください)")
+
+
+def _parse(root: Path, path: Path, problems: Problems) -> Located | None:
+    """Read and parse one YAML file."""
+    text = read_text_file(root, path, problems)
+    if text is None:
+        return None
+    return parse_yaml(text, path.relative_to(root).as_posix(), problems)
+
+
+def load_seeds(root: Path, problems: Problems) -> dict[str, SeedText]:
+    """Decode every seed; display normalisation happens later, in the model."""
+    seeds: dict[str, SeedText] = {}
+    folder = root / SEEDS_DIR
+    for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+        text = read_text_file(root, path, problems)
+        if text is None:
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        seeds[path.name] = SeedText(path.name, path.relative_to(root).as_posix(), digest, tuple(text.split("\n")))
+    return seeds
+
+
+def load_registry(root: Path, problems: Problems) -> dict[str, Registered]:
+    """The official list of local governments, by code."""
+    path = root / REGISTRY_PATH
+    if not path.exists():
+        problems.error(REGISTRY_PATH, 1, "(ファイル)", "全国地方公共団体コードの一覧がありません")
+        return {}
+    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    registry: dict[str, Registered] = {}
+    for row in rows:
+        name = row["name"] or row["prefecture"]
+        reading = row["name_kana"] or row["prefecture_kana"]
+        registry[row["code"]] = Registered(row["code"], row["prefecture"], name, reading)
+    return registry
+
+
+def load(root: Path, problems: Problems) -> Sources:
+    """Read the whole content tree: YAML documents, seeds and the code list."""
+    return Sources(root, load_documents(root, problems), load_seeds(root, problems), load_registry(root, problems))

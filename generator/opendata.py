@@ -1,0 +1,92 @@
+"""Open data: the curated metadata as JSON and CSV files published with the site.
+
+CSV files carry a UTF-8 BOM because municipal staff open them in Excel, which otherwise
+guesses Shift_JIS and shows mojibake.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from typing import Any
+
+from generator.index import CrossIndex
+from generator.model import Handbook
+
+FILES = (
+    ("handbook.json", "全データ(JSON)"),
+    ("municipalities.csv", "自治体(CSV)"),
+    ("articles.csv", "記事(CSV)"),
+    ("themes.csv", "テーマ(CSV)"),
+    ("key_points.csv", "要点(CSV)"),
+    ("events.csv", "年表(CSV)"),
+    ("glossary.csv", "用語集(CSV)"),
+)
+
+
+def _cell(value: Any) -> Any:
+    """Neutralise spreadsheet formulas (=, +, -, @) that a hostile contributor could plant."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[_cell(c) for c in row] for row in rows])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _json(hb: Handbook, ix: CrossIndex) -> bytes:
+    """Everything curated, without article bodies (those belong to their publishers)."""
+    def article(a: Any) -> dict[str, Any]:
+        d = asdict(a)
+        d.pop("blocks")
+        return d
+
+    data = {
+        "municipalities": [dict(asdict(m), size_band=m.size_band, themes=list(ix.themes_by_municipality.get(m.id, ())))
+                           for m in hb.municipalities.values()],
+        "articles": [article(a) for a in hb.articles.values()],
+        "themes": [asdict(t) for t in hb.themes.values()],
+        "glossary": [asdict(g) for g in hb.glossary.values()],
+        "organisations": [asdict(o) for o in hb.organisations.values()],
+        "people": [asdict(p) for p in hb.people.values()],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def render(hb: Handbook, ix: CrossIndex) -> dict[str, bytes]:
+    """Every open-data file by name."""
+    munis = [
+        [m.code, m.name, m.reading, m.kind, m.prefecture, m.region,
+         m.population.value if m.population else "", (m.population.as_of or "") if m.population else "",
+         m.size_band, " ".join(ix.themes_by_municipality.get(m.id, ())), len(ix.articles_by_municipality.get(m.id, ())), m.id]
+        for m in hb.municipalities.values()
+    ]
+    articles = [
+        [a.id, a.title, a.publisher or "", a.author or "", a.date or "", a.url or "", a.seed, a.sha256,
+         " ".join(a.municipalities), " ".join(a.themes)]
+        for a in hb.articles.values()
+    ]
+    themes = [[t.id, t.name, t.reading, " / ".join(t.aliases), len(ix.municipalities_by_theme.get(t.id, ()))]
+              for t in hb.themes.values()]
+    kps = [[kp.article, kp.index + 1, kp.municipality or "", " ".join(kp.themes), " ".join(map(str, kp.paras)), kp.text]
+           for a in hb.articles.values() for kp in a.key_points]
+    events = [[e.date, e.municipality or "", e.article, e.text] for e in ix.events]
+    glossary = [[g.id, g.term, g.reading, " / ".join(g.aliases), g.definition] for g in hb.glossary.values()]
+    return {
+        "handbook.json": _json(hb, ix),
+        "municipalities.csv": _csv(["code", "name", "reading", "kind", "prefecture", "region", "population",
+                                    "population_as_of", "size_band", "themes", "articles", "id"], munis),
+        "articles.csv": _csv(["id", "title", "publisher", "author", "date", "url", "seed", "sha256",
+                              "municipalities", "themes"], articles),
+        "themes.csv": _csv(["id", "name", "reading", "aliases", "municipalities"], themes),
+        "key_points.csv": _csv(["article", "number", "municipality", "themes", "paragraphs", "text"], kps),
+        "events.csv": _csv(["date", "municipality", "article", "text"], events),
+        "glossary.csv": _csv(["id", "term", "reading", "aliases", "definition"], glossary),
+    }

@@ -1,0 +1,167 @@
+"""Stage 5, render: the model and index become Markdown pages and open-data files, in memory.
+
+Renderers never read files: everything they need arrives as arguments. The Jinja environment
+is strict twice over: an undefined name is an error (``StrictUndefined``) and so is printing
+a string that did not pass through an escaping filter (``finalize``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import jinja2
+from markupsafe import Markup
+
+from generator import opendata
+from generator.index import CrossIndex
+from generator.model import SIZE_BANDS, GlossaryTerm, Handbook
+from generator.text import escape_html, escape_md, front_matter_value, seireki, wareki
+
+UNKNOWN = "不明"
+
+
+def _require_markup(value: object) -> object:
+    """Refuse to print raw strings: data must go through ``md``, ``h`` or ``fm``."""
+    if isinstance(value, Markup | int | float) and not isinstance(value, bool):
+        return value
+    if value is None:
+        raise TypeError("テンプレートが None を出力しようとしました(不明な値は明示的に扱ってください)")
+    raise TypeError(f"エスケープされていない値をテンプレートが出力しようとしました: {str(value)[:60]!r}")
+
+
+@dataclass
+class Tooltips:
+    """Wraps the first occurrence of each glossary term on a page in an ``<abbr>``.
+
+    Python-Markdown's abbr extension needs word boundaries, which Japanese text has none of
+    (see shared/notes/markdown-ja.md), so terms are matched here, longest first.
+    """
+
+    pattern: re.Pattern[str] | None
+    definitions: dict[str, GlossaryTerm]
+    seen: set[str] = field(default_factory=set)
+
+    def _annotate(self, text: str, escape: Callable[[str], Markup]) -> Markup:
+        if self.pattern is None:
+            return escape(text)
+        out: list[str] = []
+        pos = 0
+        for m in self.pattern.finditer(text):
+            term = self.definitions[m.group(0)]
+            if term.id in self.seen:
+                continue
+            self.seen.add(term.id)
+            out.append(escape(text[pos : m.start()]))
+            title = escape_html(f"{term.term}: {term.definition}")
+            out.append(f'<abbr title="{title}" tabindex="0">{escape_html(m.group(0))}</abbr>')
+            pos = m.end()
+        out.append(escape(text[pos:]))
+        return Markup("".join(out))
+
+    def md(self, text: str) -> Markup:
+        """Annotate text printed in Markdown context."""
+        return self._annotate(text, escape_md)
+
+    def h(self, text: str) -> Markup:
+        """Annotate text printed inside a raw HTML block."""
+        return self._annotate(text, escape_html)
+
+
+def tooltip_factory(hb: Handbook) -> Callable[[], Tooltips]:
+    """Compile the term pattern once; each page gets a fresh 'first occurrence' memory."""
+    names: dict[str, GlossaryTerm] = {}
+    for g in hb.glossary.values():
+        for name in (g.term, *g.aliases):
+            if len(name) >= 2:
+                names.setdefault(name, g)
+    if not names:
+        return lambda: Tooltips(None, {})
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))))
+    return lambda: Tooltips(pattern, names)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated file: its path under the docs folder and its content."""
+
+    path: str
+    content: str | bytes
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=_require_markup,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        md=escape_md,
+        h=escape_html,
+        fm=front_matter_value,
+        seireki=lambda d: escape_md(seireki(d)) if d else Markup(UNKNOWN),
+        wareki=lambda d: escape_md(wareki(d)) if d else Markup(""),
+        num=lambda n: Markup(f"{n:,}"),
+        or_unknown=lambda v: escape_md(v) if v else Markup(UNKNOWN),
+    )
+    return env
+
+
+class Renderer:
+    """Renders every page; one instance per build so the template cache is shared."""
+
+    def __init__(self, hb: Handbook, ix: CrossIndex, site: dict[str, str]) -> None:
+        self.hb = hb
+        self.ix = ix
+        self.site = site
+        self.env = _environment()
+        self.tooltips = tooltip_factory(hb)
+
+    def page(self, template: str, path: str, **context: object) -> Page:
+        """Render one template to a page at ``path`` with links relative to it."""
+        here = posixpath.dirname(path)
+
+        def link(target: str) -> Markup:
+            """Relative link from this page to another generated file, as MkDocs expects."""
+            return Markup(posixpath.relpath(target, here or "."))
+
+        text = self.env.get_template(template).render(
+            hb=self.hb, ix=self.ix, site=self.site, link=link, tips=self.tooltips(), bands=SIZE_BANDS,
+            unknown=Markup(UNKNOWN), path=path, **context,
+        )
+        return Page(path, text)
+
+    def all_pages(self) -> Iterable[Page]:
+        """Every page of the handbook in a fixed order."""
+        hb = self.hb
+        yield self.page("home.md.j2", "index.md")
+        yield self.page("municipalities.md.j2", "municipalities/index.md")
+        for m in hb.municipalities.values():
+            yield self.page("municipality.md.j2", f"municipalities/{m.id}.md", m=m)
+        yield self.page("themes.md.j2", "themes/index.md")
+        for t in hb.themes.values():
+            yield self.page("theme.md.j2", f"themes/{t.id}.md", t=t)
+        yield self.page("articles.md.j2", "articles/index.md")
+        for a in hb.articles.values():
+            yield self.page("article.md.j2", f"articles/{a.id}.md", a=a)
+        yield self.page("indexes.md.j2", "indexes/index.md")
+        yield self.page("matrix.md.j2", "indexes/matrix.md")
+        yield self.page("prefectures.md.j2", "indexes/prefectures.md")
+        yield self.page("population.md.j2", "indexes/population.md")
+        yield self.page("timeline.md.j2", "indexes/timeline.md")
+        yield self.page("organisations.md.j2", "indexes/organisations.md")
+        yield self.page("glossary.md.j2", "glossary.md")
+        yield self.page("opendata.md.j2", "opendata.md", files=opendata.FILES)
+        for name, content in opendata.render(hb, self.ix).items():
+            yield Page(f"data/{name}", content)
+
+
+def render(hb: Handbook, ix: CrossIndex, site: dict[str, str]) -> list[Page]:
+    """All generated files, sorted by path for deterministic output."""
+    return sorted(Renderer(hb, ix, site).all_pages(), key=lambda p: p.path)

@@ -1,0 +1,133 @@
+"""Pure text helpers: display normalisation, escaping for Markdown/HTML, dates and kana.
+
+Every string that comes from YAML or a seed is data. Templates may print it only through
+``md`` (Markdown inline context) or ``h`` (raw-HTML context); both return ``Markup`` and the
+Jinja environment refuses to print anything else, so forgetting to escape is an error.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+
+from markupsafe import Markup
+
+# CJK Radicals Supplement code points that NFKC leaves alone but readers see as the ordinary kanji.
+_RADICAL_SUPPLEMENT = {
+    "\u2ed1": "長",
+    "\u2ec4": "西",
+    "\u2ed8": "青",
+    "\u2ee8": "麦",
+    "\u2eeb": "斉",
+    "\u2eed": "歯",
+    "\u2ef3": "亀",
+    "\u2ea0": "民",
+    "\u2e8c": "小",
+    "\u2e97": "心",
+    "\u2ebc": "肉",
+    "\u2ecf": "邑",
+}
+
+
+def _display_char(ch: str) -> str:
+    """Map one look-alike code point to the character readers expect."""
+    cp = ord(ch)
+    if 0x2F00 <= cp <= 0x2FDF or 0x2160 <= cp <= 0x217F or 0x2E80 <= cp <= 0x2EFF:
+        mapped = _RADICAL_SUPPLEMENT.get(ch) or unicodedata.normalize("NFKC", ch)
+        return mapped
+    if ch == "\u00a0":
+        return " "
+    return ch
+
+
+_LOOKALIKE_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\u2160-\u217f\u00a0]")
+
+
+def normalise_display(text: str) -> str:
+    """Replace Kangxi radicals and Roman-numeral letters only; ①②③ and kana stay as written."""
+    return _LOOKALIKE_RE.sub(lambda m: _display_char(m.group(0)), text)
+
+
+def squash_space(text: str) -> str:
+    """Remove all whitespace, for verbatim comparison of quotes that may wrap differently."""
+    return re.sub(r"\s+", "", text)
+
+
+# Python-Markdown's own escapable characters plus "|" (added by the tables extension).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+
+
+def escape_md(text: str) -> Markup:
+    """Make text inert in Markdown inline context: HTML-escape, then backslash-escape syntax."""
+    escaped = html.escape(str(text), quote=True)
+    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    # Newlines would start new blocks (lists, headings); a single line is what we mean.
+    return Markup(" ".join(escaped.splitlines()))
+
+
+def escape_html(text: str) -> Markup:
+    """Make text inert inside a raw HTML block (Markdown does not parse those)."""
+    return Markup(html.escape(str(text), quote=True))
+
+
+def front_matter_value(text: str) -> Markup:
+    """Quote a value for YAML front matter: JSON strings are valid YAML scalars."""
+    return Markup(json.dumps(str(text), ensure_ascii=False))
+
+
+_KATAKANA_SHIFT = ord("ア") - ord("あ")
+
+
+def to_katakana(text: str) -> str:
+    """Fold hiragana to katakana so readings written either way sort together."""
+    return "".join(chr(ord(c) + _KATAKANA_SHIFT) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+def kana_sort_key(reading: str) -> str:
+    """五十音順 key: katakana, without separators, voiced marks kept after the base kana."""
+    folded = unicodedata.normalize("NFKC", to_katakana(reading)).replace("・", "").replace(" ", "")
+    base = unicodedata.normalize("NFD", folded)
+    return base
+
+
+_ERAS = (
+    ((2019, 5, 1), "令和", 2018),
+    ((1989, 1, 8), "平成", 1988),
+    ((1926, 12, 25), "昭和", 1925),
+    ((1912, 7, 30), "大正", 1911),
+)
+
+
+def _era_label(year: int, month: int | None, day: int | None) -> str:
+    """Era year for a date known to a given precision, with both eras when the change falls inside."""
+    start = (year, month or 1, day or 1)
+    end = (year, month or 12, day or 31)
+    labels = []
+    for since, name, offset in _ERAS:
+        if end >= since:
+            n = year - offset
+            labels.append(f"{name}{'元' if n == 1 else n}年")
+            if start >= since:
+                break
+    return "/".join(reversed(labels)) if labels else ""
+
+
+def wareki(date: str) -> str:
+    """Japanese era form of a YYYY[-MM[-DD]] date, e.g. 2019-06 → 令和元年6月."""
+    parts = [int(p) for p in date.split("-")]
+    year, month, day = parts[0], (parts[1] if len(parts) > 1 else None), (parts[2] if len(parts) > 2 else None)
+    label = _era_label(year, month, day)
+    if month is not None:
+        label += f"{month}月"
+    if day is not None:
+        label += f"{day}日"
+    return label
+
+
+def seireki(date: str) -> str:
+    """Gregorian form of a partial date in Japanese notation, e.g. 2020-07-01 → 2020年7月1日."""
+    parts = [int(p) for p in date.split("-")]
+    units = ("年", "月", "日")
+    return "".join(f"{p}{u}" for p, u in zip(parts, units))

@@ -1,0 +1,129 @@
+"""Read YAML safely and remember where every value came from.
+
+PyYAML's ``safe_load`` silently keeps the last of two duplicate keys, builds ``datetime`` from
+dates and expands aliases (a "billion laughs" document explodes). Composing the node graph and
+converting it here lets us refuse all of that and keep a line number for each field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from generator.errors import Problems
+
+Path = tuple[str | int, ...]
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True)
+class Located:
+    """Plain data from one YAML file plus the line of every path inside it."""
+
+    path: str
+    data: Any
+    lines: dict[Path, int]
+
+    def line(self, where: Path) -> int:
+        """Line of the deepest known ancestor of ``where`` (1 when nothing matches)."""
+        for cut in range(len(where), -1, -1):
+            if where[:cut] in self.lines:
+                return self.lines[where[:cut]]
+        return 1
+
+
+class _Converter:
+    """Turns a composed node tree into dicts/lists/scalars, reporting what it refuses."""
+
+    def __init__(self, path: str, problems: Problems) -> None:
+        self.path = path
+        self.problems = problems
+        self.lines: dict[Path, int] = {}
+        self.seen: set[int] = set()
+        self.loader = yaml.SafeLoader("")
+
+    def convert(self, node: yaml.Node, where: Path) -> Any:
+        line = self.lines.setdefault(where, node.start_mark.line + 1)
+        field = _dotted(where)
+        if id(node) in self.seen:
+            self.problems.error(self.path, line, field, "YAML のアンカー/エイリアス(& と *)は使えません。値をそのまま書いてください")
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, where, field, line)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                return self._bad_tag(node, field, line)
+            return [self.convert(item, (*where, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        if node.tag not in _SCALAR_TAGS:
+            return self._bad_tag(node, field, line)
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return str(node.value)
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, where: Path, field: str, line: int) -> Any:
+        if node.tag != _MAP_TAG:
+            return self._bad_tag(node, field, line)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.error(self.path, key_line, field or "(ルート)", "キーは単純な文字列にしてください(<< などは使えません)")
+                continue
+            key = str(key_node.value)
+            sub = (*where, key)
+            if key in result:
+                first = self.lines.get(sub, key_line)
+                self.problems.error(self.path, key_line, _dotted(sub), f"キー「{key}」が重複しています({first} 行目にもあります)")
+                continue
+            self.lines[sub] = key_line
+            result[key] = self.convert(value_node, sub)
+        return result
+
+    def _bad_tag(self, node: yaml.Node, field: str, line: int) -> None:
+        self.problems.error(self.path, line, field or "(ルート)", f"YAML タグ {node.tag} は使えません(データとして書いてください)")
+        return None
+
+
+def _dotted(where: Path) -> str:
+    """Render a path like ``key_points[2].paras`` for messages."""
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def parse_yaml(text: str, path: str, problems: Problems) -> Located | None:
+    """Parse one YAML document; on a syntax error record it and return None."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.error(path, line, "(構文)", f"YAML として読めません: {problem}")
+        return None
+    if node is None:
+        problems.error(path, 1, "(ルート)", "ファイルが空です")
+        return None
+    converter = _Converter(path, problems)
+    data = converter.convert(node, ())
+    return Located(path, data, converter.lines)
+
+
+def field_name(where: Path) -> str:
+    """Public form of the dotted field path used in diagnostics."""
+    return _dotted(where) or "(ルート)"

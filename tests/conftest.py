@@ -1,0 +1,98 @@
+"""Shared fixtures: a built copy of the real handbook, an HTTP server and headless Chromium.
+
+The handbook is built once per session in a temporary copy of the repository, so tests never
+touch the working tree's build/ or site/ and always see what a fresh checkout produces.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+COPIED = ("content", "seeds", "data", "overrides", "mkdocs.yml", "package.json", "package-lock.json", "node_modules")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def copy_repo(dest: Path) -> Path:
+    """Copy what a build reads into ``dest`` (node_modules is linked, not copied)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in COPIED:
+        src = ROOT / name
+        if not src.exists():
+            continue
+        if name == "node_modules":
+            (dest / name).symlink_to(src, target_is_directory=True)
+        elif src.is_dir():
+            shutil.copytree(src, dest / name)
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def handbook_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary checkout with the real content, fully built (Markdown and site)."""
+    root = copy_repo(tmp_path_factory.mktemp("handbook"))
+    build(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def site_dir(handbook_root: Path) -> Path:
+    """The built static site of the real handbook."""
+    return handbook_root / "site"
+
+
+@pytest.fixture(scope="session")
+def docs_dir(handbook_root: Path) -> Path:
+    """The generated Markdown of the real handbook."""
+    return handbook_root / "build" / "docs"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep test output clean."""
+
+
+@pytest.fixture(scope="session")
+def http_url(site_dir: Path) -> Iterator[str]:
+    """Serve the built site on 127.0.0.1 (a random free port) for browser tests."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: object) -> Iterator[object]:
+    """A fresh page (own context) per test."""
+    context = browser.new_context(locale="ja-JP")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    yield pg
+    context.close()
