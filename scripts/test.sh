@@ -15,7 +15,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; fi
 .venv/bin/ruff check generator tests benchmarks
 .venv/bin/mypy
