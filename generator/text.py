@@ -85,11 +85,15 @@ def to_katakana(text: str) -> str:
     return "".join(chr(ord(c) + _KATAKANA_SHIFT) if "ぁ" <= c <= "ゖ" else c for c in text)
 
 
+_SMALL_TO_LARGE = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイウエオツヤユヨワカケ")
+
+
 def kana_sort_key(reading: str) -> str:
-    """五十音順 key: katakana, without separators, voiced marks kept after the base kana."""
+    """五十音順 key as dictionaries sort: voiced marks and small kana count only to break ties."""
     folded = unicodedata.normalize("NFKC", to_katakana(reading)).replace("・", "").replace(" ", "")
-    base = unicodedata.normalize("NFD", folded)
-    return base
+    decomposed = unicodedata.normalize("NFD", folded)
+    primary = "".join(c for c in decomposed if c not in "\u3099\u309a").translate(_SMALL_TO_LARGE)
+    return f"{primary}\x00{decomposed}"
 
 
 _ERAS = (

@@ -42,6 +42,29 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
+MINI = ROOT / "tests" / "fixtures" / "mini"
+
+
+def copy_mini(dest: Path) -> Path:
+    """A small, stable content tree (tests/fixtures/mini) plus the official code list."""
+    shutil.copytree(MINI, dest, dirs_exist_ok=True)
+    (dest / "data").mkdir(exist_ok=True)
+    shutil.copy2(ROOT / "data" / "local-governments.csv", dest / "data" / "local-governments.csv")
+    for name in ("mkdocs.yml", "overrides"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, dirs_exist_ok=True)
+        elif src.exists():
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+@pytest.fixture()
+def mini_root(tmp_path: Path) -> Path:
+    """A fresh writable copy of the mini fixture for tests that change or build it."""
+    return copy_mini(tmp_path / "mini")
+
+
 @pytest.fixture(scope="session")
 def handbook_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A temporary checkout with the real content, fully built (Markdown and site)."""

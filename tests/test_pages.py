@@ -1,0 +1,174 @@
+"""The built handbook as readers get it: pages exist, link both ways, and show no furniture."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.build import generate
+
+FURNITURE = [
+    "見出し画像", "この記事をシェア", "この記事は参考になりましたか", "磐梯note", "画像8", "画像2",
+    "chisou_pub-ml", "お問い合わせ", "ご購入はこちら", "メルマガ", "オススメ!",
+    "図 DX推進の流れ", "フォーラムでの講演の様子", "この記事が気に入ったらサポート", "連載一覧はこちら",
+    "この記事の著者", "プロフィールは、執筆時点",
+]
+
+FURNITURE_LINES = {"アンケート", "閉じる", "関連記事", "-", "Facebook", "LINE", "画像2", "この記事をシェアする"}
+
+
+class _Text(HTMLParser):
+    """Collects the text and links of a page's main article element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.text: list[str] = []
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "article":
+            self.depth += 1
+        if self.depth and a.get("id"):
+            self.ids.add(a["id"] or "")
+        if self.depth and tag == "a" and a.get("href"):
+            self.links.append(a["href"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+def parse(path: Path) -> _Text:
+    p = _Text()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+@pytest.fixture(scope="module")
+def handbook(handbook_root: Path):  # type: ignore[no-untyped-def]
+    return generate(handbook_root)
+
+
+def test_every_seed_has_an_article_page(handbook_root: Path, site_dir: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    seeds = sorted(p.name for p in (handbook_root / "seeds").glob("*.txt"))
+    assert sorted(a.seed for a in handbook.handbook.articles.values()) == seeds
+    for a in handbook.handbook.articles.values():
+        page = parse(site_dir / "articles" / f"{a.id}.html")
+        assert a.title in "".join(page.text)
+
+
+def test_no_furniture_on_any_article_page(site_dir: Path) -> None:
+    pages = sorted((site_dir / "articles").glob("*.html"))
+    assert len(pages) == 6  # five articles and the list
+    for path in pages:
+        text = "".join(parse(path).text)
+        found = [f for f in FURNITURE if f in text]
+        assert not found, f"{path.name}: {found}"
+        # Short furniture lines are also ordinary words ("アンケートを実施"): match them as whole paragraphs.
+        paragraphs = re.findall(r"<p[^>]*>(.*?)</p>", path.read_text(encoding="utf-8"), re.S)
+        assert not [p for p in paragraphs if p.strip() in FURNITURE_LINES], path.name
+
+
+def test_text_fidelity(site_dir: Path) -> None:
+    bandai = "".join(parse(site_dir / "articles" / "bandai-dx-strategy-2020.html").text)
+    assert "窓口改革プロジェクト" in bandai and "⼝" not in bandai and "⽉" not in bandai and "⻑" not in bandai
+    assert "①デジタル化はまちの将来を救う" in bandai
+    assert "2019年" in bandai and "6月 佐藤が磐梯町長に初当選。" in bandai
+    forum = "".join(parse(site_dir / "articles" / "kanagawa-dx-forum.html").text)
+    assert "生成AI" in forum and "Ⅰ" not in forum
+
+
+def test_lists_are_kept(site_dir: Path) -> None:
+    html = (site_dir / "articles" / "bandai-dx-strategy-2020.html").read_text(encoding="utf-8")
+    assert re.search(r'<ul class="hb-list">\s*<li id="p23">①デジタル化はまちの将来を救う', html)
+    assert re.search(r'<li id="p56">6月 佐藤が磐梯町長に初当選。', html)
+    forum = (site_dir / "articles" / "kanagawa-dx-forum.html").read_text(encoding="utf-8")
+    assert '<li id="p56">■既存のやり方' in forum
+
+
+def test_unknown_attribution_is_shown_as_unknown(site_dir: Path) -> None:
+    html = (site_dir / "articles" / "ayase-ntt-east.html").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"<tr>\s*<t[dh]>(出典|著者|掲載日|URL)</t[dh]>\s*<t[dh]>(.*?)</t[dh]>", html, re.S))
+    assert rows == {"出典": "不明", "著者": "不明", "掲載日": "不明", "URL": "不明"}
+
+
+def test_key_points_and_quotes_link_to_existing_paragraphs(site_dir: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    for a in handbook.handbook.articles.values():
+        ids = parse(site_dir / "articles" / f"{a.id}.html").ids
+        for n in {n for kp in a.key_points for n in kp.paras} | {q.para for q in a.quotes}:
+            assert f"p{n}" in ids, f"{a.id}: ¶{n} has no anchor"
+
+
+def test_municipality_and_theme_pages_link_both_ways(site_dir: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    hb, ix = handbook.handbook, handbook.index
+    for m in ("akishima", "ayase", "bandai", "kanagawa", "hayama", "ishikawa"):
+        assert m in hb.municipalities
+    for m in hb.municipalities.values():
+        links = parse(site_dir / "municipalities" / f"{m.id}.html").links
+        for t in ix.themes_by_municipality[m.id]:
+            assert f"../themes/{t}.html#m-{m.id}" in links
+            theme_page = parse(site_dir / "themes" / f"{t}.html")
+            assert f"../municipalities/{m.id}.html" in theme_page.links
+            assert f"m-{m.id}" in theme_page.ids
+
+
+def test_matrix_is_complete(site_dir: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    hb, ix = handbook.handbook, handbook.index
+    html = (site_dir / "indexes" / "matrix.html").read_text(encoding="utf-8")
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    assert body is not None
+    rows = re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)
+    assert len(rows) == len(hb.themes)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r, re.S) for r in rows]
+    assert all(len(c) == len(hb.municipalities) + 1 for c in cells) or all(len(c) == len(hb.municipalities) for c in cells)
+    linked = re.findall(r'href="\.\./themes/([\w-]+)\.html#m-([\w-]+)"', body.group(1))
+    assert {(m, t) for t, m in linked} == {k for k, v in ix.cells.items() if v}
+
+
+def test_indexes_and_glossary(site_dir: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    hb = handbook.handbook
+    timeline = "".join(parse(site_dir / "indexes" / "timeline.html").text)
+    assert "2020年7月1日" in timeline and "令和2年7月1日" in timeline
+    glossary = parse(site_dir / "glossary.html")
+    assert {f"g-{g}" for g in hb.glossary} <= glossary.ids
+    assert len(hb.glossary) >= 25
+    prefs = "".join(parse(site_dir / "indexes" / "prefectures.html").text)
+    assert prefs.index("福島県") < prefs.index("東京都") < prefs.index("神奈川県") < prefs.index("石川県")
+    assert "5千人未満" in "".join(parse(site_dir / "indexes" / "population.html").text)
+
+
+def test_municipality_index_is_in_gojuon_order(site_dir: Path) -> None:
+    links = parse(site_dir / "municipalities" / "index.html").links
+    order = [m for m in (re.match(r"(\w+)\.html$", link) for link in links) if m]
+    names = [m.group(1) for m in order if m.group(1) in {"akishima", "ayase", "bandai", "kanagawa", "hayama", "ishikawa"}]
+    assert names == ["akishima", "ayase", "ishikawa", "kanagawa", "hayama", "bandai"]
+
+
+def test_glossary_tooltips_in_japanese_text(site_dir: Path) -> None:
+    html = (site_dir / "articles" / "akishima-enterprisezine.html").read_text(encoding="utf-8")
+    assert re.search(r'<abbr tabindex="0" title="ガバメントクラウド: [^"]+">|<abbr title="ガバメントクラウド: [^"]+" tabindex="0">', html)
+
+
+def test_open_data_is_published_and_linked(site_dir: Path) -> None:
+    assert "opendata.html" in parse(site_dir / "index.html").links
+    csv = (site_dir / "data" / "municipalities.csv").read_bytes()
+    assert csv.startswith("\ufeffcode,name,".encode())
+    assert "132071,昭島市,アキシマシ,市,東京都".encode() in csv
+    assert b'"municipalities"' in (site_dir / "data" / "handbook.json").read_bytes()
+
+
+def test_no_google_fonts_and_japanese_language(site_dir: Path) -> None:
+    for path in site_dir.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+    assert '<html lang="ja"' in (site_dir / "index.html").read_text(encoding="utf-8")

@@ -1,0 +1,46 @@
+"""Render stage: templates cannot print unescaped data, and tooltips wrap first occurrences only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator.build import generate
+from generator.render import Tooltips, _environment, tooltip_factory
+
+
+def test_printing_a_raw_string_is_an_error() -> None:
+    env = _environment()
+    with pytest.raises(TypeError, match="エスケープされていない値"):
+        env.from_string("{{ value }}").render(value="<b>x</b>")
+
+
+def test_undefined_names_are_errors() -> None:
+    with pytest.raises(jinja2.UndefinedError):
+        _environment().from_string("{{ missing|md }}").render()
+
+
+def test_filters_escape() -> None:
+    env = _environment()
+    assert env.from_string("{{ v|md }} / {{ v|h }}").render(v="<i>*x*</i>") == "&lt;i&gt;\\*x\\*&lt;/i&gt; / &lt;i&gt;*x*&lt;/i&gt;"
+
+
+def test_tooltips_wrap_each_term_once_per_page(mini_root: Path) -> None:
+    hb = generate(mini_root).handbook
+    tips: Tooltips = tooltip_factory(hb)()
+    first = tips.h("BPRと業務改革とBPR")
+    assert first.count("<abbr") == 1
+    assert 'title="BPR: 仕事の流れを根本から組み立て直すこと。"' in first
+    assert tips.h("BPR") == "BPR"
+    fresh = tooltip_factory(hb)()
+    assert fresh.md("業務量調査<x>").startswith('<abbr title="業務量調査: ')
+    assert fresh.md("業務量調査<x>").endswith("&lt;x&gt;")
+
+
+def test_output_is_deterministic(mini_root: Path) -> None:
+    first = [(p.path, p.content) for p in generate(mini_root).pages]
+    second = [(p.path, p.content) for p in generate(mini_root).pages]
+    assert first == second
+    assert [p for p, _ in first] == sorted(p for p, _ in first)
