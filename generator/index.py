@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TypeVar
 
 from generator.model import SIZE_BANDS, Article, Event, Handbook, KeyPoint, Municipality, Quote
+
+T = TypeVar("T", KeyPoint, Quote)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ def _theme_pairs(hb: Handbook) -> dict[tuple[str, str], int]:
         for m in a.municipalities:
             for t in a.themes:
                 pairs[(m, t)] += 1
-        for item in (*a.key_points, *a.quotes):
+        attributed: list[KeyPoint | Quote] = [*a.key_points, *a.quotes]
+        for item in attributed:
             if item.municipality:
                 for t in item.themes:
                     pairs[(item.municipality, t)] += 1
@@ -149,24 +153,24 @@ def build_index(hb: Handbook) -> CrossIndex:
     pairs = _theme_pairs(hb)
     themes_by_m: dict[str, list[str]] = defaultdict(list)
     munis_by_t: dict[str, list[str]] = defaultdict(list)
-    for m, t in pairs:
-        themes_by_m[m].append(t)
-        munis_by_t[t].append(m)
+    for mid, tid in pairs:
+        themes_by_m[mid].append(tid)
+        munis_by_t[tid].append(mid)
     themes_by_m_f = _freeze(themes_by_m, t_order)
 
     people_by_m: dict[str, list[str]] = defaultdict(list)
     people_by_o: dict[str, list[str]] = defaultdict(list)
-    for p in hb.people.values():
-        if p.municipality:
-            people_by_m[p.municipality].append(p.id)
-        if p.organisation:
-            people_by_o[p.organisation].append(p.id)
+    for person in hb.people.values():
+        if person.municipality:
+            people_by_m[person.municipality].append(person.id)
+        if person.organisation:
+            people_by_o[person.organisation].append(person.id)
     themes_by_g: dict[str, list[str]] = defaultdict(list)
-    for t in hb.themes.values():
-        for g in t.glossary:
-            themes_by_g[g].append(t.id)
-    for g in hb.glossary.values():
-        themes_by_g[g.id].extend(g.themes)
+    for theme in hb.themes.values():
+        for gid in theme.glossary:
+            themes_by_g[gid].append(theme.id)
+    for term in hb.glossary.values():
+        themes_by_g[term.id].extend(term.themes)
 
     by_pref: dict[str, list[str]] = defaultdict(list)
     by_size: dict[str, list[str]] = {band: [] for band in SIZE_BANDS}
@@ -174,7 +178,7 @@ def build_index(hb: Handbook) -> CrossIndex:
         by_pref[mu.prefecture].append(mu.id)
         by_size[mu.size_band].append(mu.id)
 
-    def by_article(items: list[KeyPoint] | list[Quote]) -> tuple:  # type: ignore[type-arg]
+    def by_article(items: list[T]) -> tuple[T, ...]:
         return tuple(sorted(items, key=lambda x: (a_order[x.article], x.index)))
 
     return CrossIndex(

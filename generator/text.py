@@ -134,4 +134,4 @@ def seireki(date: str) -> str:
     """Gregorian form of a partial date in Japanese notation, e.g. 2020-07-01 → 2020年7月1日."""
     parts = [int(p) for p in date.split("-")]
     units = ("年", "月", "日")
-    return "".join(f"{p}{u}" for p, u in zip(parts, units))
+    return "".join(f"{p}{u}" for p, u in zip(parts, units, strict=False))
