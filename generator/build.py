@@ -13,15 +13,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import a11y, offline
 from generator.errors import BuildAborted, Problems
 from generator.index import CrossIndex, build_index
 from generator.load import load
 from generator.model import Handbook, build_model
 from generator.render import Page, render
+from generator.search import SearchStats, write_index
 from generator.validate import validate
 from generator.write import WriteStats, swap_in, write_tree
 
@@ -65,7 +67,7 @@ def generate(root: Path, *, strict: bool = False, progress: Progress = quiet) ->
     t1 = time.perf_counter()
     handbook = build_model(validated)
     index = build_index(handbook)
-    pages = render(handbook, index, SITE)
+    pages = render(handbook, index, SITE, a11y.load_results(root))
     timings["render"] = time.perf_counter() - t1
     progress(f"生成: {len(pages)} ファイル")
     return Generated(handbook, index, pages, problems, timings)
@@ -76,9 +78,9 @@ def write_docs(root: Path, generated: Generated) -> WriteStats:
     return write_tree(generated.pages, root / DOCS_DIR)
 
 
-def run_mkdocs(root: Path, site_dir: Path) -> None:
+def run_mkdocs(root: Path, site_dir: Path, extra_env: Mapping[str, str] | None = None) -> None:
     """Build the static site with MkDocs as a separate process, strictly."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
            "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(site_dir)]
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, check=False)
@@ -86,8 +88,20 @@ def run_mkdocs(root: Path, site_dir: Path) -> None:
         raise MkDocsFailed((proc.stderr or proc.stdout).strip())
 
 
-def build(root: Path, *, strict: bool = False, progress: Progress = quiet, site: bool = True) -> Generated:
-    """Generate the handbook and, unless ``site`` is false, build and swap in ``site/``."""
+def build_site(root: Path, generated: Generated, out: Path, extra_env: Mapping[str, str] | None = None) -> SearchStats:
+    """MkDocs and every step after it that a site needs: run for ``site/`` and again for the offline copy."""
+    run_mkdocs(root, out, extra_env)
+    t0 = time.perf_counter()
+    stats = write_index(out, generated.handbook, SITE["name"])
+    if extra_env is None:
+        generated.timings["search"] = time.perf_counter() - t0
+    return stats
+
+
+def build(root: Path, *, strict: bool = False, progress: Progress = quiet, site: bool = True,
+          package: bool = True) -> Generated:
+    """Generate the handbook and, unless ``site`` is false, build and swap in ``site/`` (and, unless
+    ``package`` is false, the PDF in it and the offline zip in ``dist/``)."""
     generated = generate(root, strict=strict, progress=progress)
     t0 = time.perf_counter()
     stats = write_docs(root, generated)
@@ -98,12 +112,20 @@ def build(root: Path, *, strict: bool = False, progress: Progress = quiet, site:
     t1 = time.perf_counter()
     final = root / SITE_DIR
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
+    markdown = sum(1 for p in generated.pages if p.path.endswith(".md"))
+    progress(f"MkDocs: {markdown} ページを HTML に変換中(数千ページでは数分かかります)")
     try:
-        run_mkdocs(root, staging)
+        search = build_site(root, generated, staging)
+        if package:
+            t2 = time.perf_counter()
+            offline.package(root, staging, lambda out, env: build_site(root, generated, out, env), progress)
+            generated.timings["package"] = time.perf_counter() - t2
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     swap_in(staging, final)
-    generated.timings["mkdocs"] = time.perf_counter() - t1
+    generated.timings["mkdocs"] = (time.perf_counter() - t1 - generated.timings.get("package", 0.0)
+                                   - generated.timings.get("search", 0.0))
     progress(f"サイト: {final.relative_to(root)}/ ({generated.timings['mkdocs']:.1f} 秒)")
+    progress(f"検索索引: {search.pages} ページ、{search.chars:,} 文字、{search.index_bytes:,} バイト")
     return generated

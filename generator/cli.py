@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from generator.build import MkDocsFailed, build, generate
+from generator.build import DOCS_DIR, MkDocsFailed, build, generate
 from generator.errors import BuildAborted, Problems
-from generator.write import OwnershipError
+from generator.render import Page
+from generator.write import OWNER_MARK, OwnershipError
 
 
 def _report(problems: Problems, strict: bool) -> None:
@@ -41,7 +43,8 @@ def _progress(args: argparse.Namespace) -> object:
 def cmd_build(args: argparse.Namespace, root: Path) -> int:
     """Run the whole pipeline into site/."""
     try:
-        generated = build(root, strict=args.strict, progress=_progress(args), site=not args.no_site)  # type: ignore[arg-type]
+        generated = build(root, strict=args.strict, progress=_progress(args), site=not args.no_site,  # type: ignore[arg-type]
+                          package=not args.no_package)
     except BuildAborted as exc:
         _report(exc.problems, args.strict)
         return 1
@@ -55,14 +58,40 @@ def cmd_build(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def outdated(root: Path, pages: list[Page], problems: Problems) -> None:
+    """Warn about generated files under build/docs that differ from what a build would write now."""
+    out = root / DOCS_DIR
+    if not out.is_dir():
+        return
+    wanted: dict[str, bytes] = {p.path: p.content.encode("utf-8") if isinstance(p.content, str) else p.content for p in pages}
+    hint = "python -m generator build で"
+
+    def warn(rel: str, message: str) -> None:
+        problems.warning(f"{DOCS_DIR.as_posix()}/{rel}", 1, "(生成物)", message)
+
+    for rel, data in wanted.items():
+        target = out / rel
+        if not target.is_file():
+            warn(rel, f"まだ生成されていません({hint}生成してください)")
+        elif target.read_bytes() != data:
+            warn(rel, f"内容が古くなっています({hint}更新してください)")
+    for existing in sorted(out.rglob("*")):
+        rel = existing.relative_to(out).as_posix()
+        if existing.is_file() and rel not in wanted and existing.name != OWNER_MARK:
+            warn(rel, f"もう生成されないファイルです({hint}削除されます)")
+
+
 def cmd_check(args: argparse.Namespace, root: Path) -> int:
-    """Validate only: nothing is written."""
+    """Validate only, and compare build/docs with what a build would write: nothing is written."""
     try:
         generated = generate(root, strict=args.strict)
     except BuildAborted as exc:
         _report(exc.problems, args.strict)
         return 1
+    outdated(root, generated.pages, generated.problems)
     _report(generated.problems, args.strict)
+    if generated.problems.failed(args.strict):
+        return 1
     print(f"OK: 自治体 {len(generated.handbook.municipalities)}、記事 {len(generated.handbook.articles)}、"
           f"テーマ {len(generated.handbook.themes)}、用語 {len(generated.handbook.glossary)}", file=sys.stderr)
     return 0
@@ -79,17 +108,25 @@ def _snapshot(root: Path) -> dict[str, float]:
 
 
 def cmd_serve(args: argparse.Namespace, root: Path) -> int:
-    """Live preview: regenerate on content/seeds changes; MkDocs reloads the browser."""
-    from generator.build import write_docs
+    """Live preview: regenerate what content/seeds edits changed; MkDocs rebuilds those pages and reloads."""
+    from generator.preview import Preview
+
+    preview = Preview(root)
+    say = _progress(args)
 
     def regenerate() -> None:
         try:
-            started = time.perf_counter()
-            stats = write_docs(root, generate(root))
-            print(f"[handbook] 再生成 {time.perf_counter() - started:.2f} 秒(更新 {stats.written} ファイル)", file=sys.stderr)
+            done = preview.regenerate()
+            say(f"再生成 {done.seconds:.2f} 秒(CPU {done.cpu_seconds:.2f} 秒、描画 {done.rendered}、"  # type: ignore[operator]
+                f"再利用 {done.reused}、先行書き込み {done.early}、書き込み {done.stats.written}、削除 {done.stats.removed})")
         except BuildAborted as exc:
             _report(exc.problems, False)
 
+    def stop(_signum: int, _frame: object) -> None:
+        """SIGTERM (a service manager, a test) stops the preview like Ctrl+C, MkDocs included."""
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     regenerate()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", args.dev_addr,
@@ -114,7 +151,14 @@ def cmd_new(args: argparse.Namespace, root: Path) -> int:
     """Write a YAML skeleton with Japanese comments for a new entity."""
     from generator.scaffold import new_entity
 
-    return new_entity(root, args.kind, args.id)
+    return new_entity(root, args.kind, args.id, seed=args.seed, code=args.code)
+
+
+def cmd_schema_docs(args: argparse.Namespace, root: Path) -> int:
+    """Print the field reference, or write/check it inside CONTRIBUTING.md."""
+    from generator.schemadoc import run
+
+    return run(root, write=args.write, check=args.check)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -125,13 +169,21 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
     b.add_argument("--quiet", action="store_true", help="進行状況を表示しない")
     b.add_argument("--no-site", action="store_true", help="Markdown だけ生成し、MkDocs を実行しない")
+    b.add_argument("--no-package", action="store_true", help="PDF とオフライン版を作らない(サイトの確認だけなら速い)")
     c = sub.add_parser("check", help="検証だけを行う(何も書き込まない)")
     c.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
     s = sub.add_parser("serve", help="プレビューサーバーを起動し、content/ と seeds/ の変更を反映する")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="待ち受けるアドレス")
+    s.add_argument("--quiet", action="store_true", help="進行状況を表示しない")
     n = sub.add_parser("new", help="新しい YAML のひな形を作る")
     n.add_argument("kind", choices=("article", "municipality", "theme"), help="種類")
     n.add_argument("id", help="識別子(英小文字・数字・ハイフン)")
+    n.add_argument("--seed", help="記事の場合: seeds/ に置いたファイル名(sha256 と本文の行範囲を書き込む)")
+    n.add_argument("--code", help="自治体の場合: 全国地方公共団体コード(名前・読み・都道府県を一覧から書き込む)")
+    d = sub.add_parser("schema-docs", help="schema.py から項目一覧(CONTRIBUTING.md 用)を作る")
+    mode = d.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="CONTRIBUTING.md の目印の間を書き換える")
+    mode.add_argument("--check", action="store_true", help="CONTRIBUTING.md が最新か確かめる(古ければ終了コード 1)")
     return p
 
 
@@ -139,5 +191,13 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     args = parser().parse_args(argv)
     root = args.root.resolve()
-    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new}
-    return handlers[args.command](args, root)
+    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "schema-docs": cmd_schema_docs}
+    try:
+        return handlers[args.command](args, root)
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        # A file that vanished or cannot be read mid-run: say which, without a traceback.
+        where = Path(exc.filename).as_posix() if exc.filename else "(ファイル)"
+        print(f"{where}:1: (ファイル): 読み書きできません({exc.strerror or exc})", file=sys.stderr)
+        return 1

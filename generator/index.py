@@ -7,8 +7,9 @@ in templates.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from generator.model import SIZE_BANDS, Article, Event, Handbook, KeyPoint, Municipality, Quote
@@ -50,6 +51,15 @@ class CrossIndex:
     municipalities_by_size: dict[str, tuple[str, ...]]
     related_municipalities: dict[str, tuple[Related, ...]]
     cells: dict[tuple[str, str], int]
+    key_points_by_theme_municipality: dict[tuple[str, str], tuple[KeyPoint, ...]] = field(default_factory=dict)
+    quotes_by_theme_municipality: dict[tuple[str, str], tuple[Quote, ...]] = field(default_factory=dict)
+    articles_by_theme_municipality: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+    def for_theme_and_municipality(self, theme: str, municipality: str) -> tuple[tuple[KeyPoint, ...], tuple[Quote, ...], tuple[str, ...]]:
+        """Key points, quotes and articles of one theme attributed to one body: a lookup, not a scan."""
+        key = (theme, municipality)
+        return (self.key_points_by_theme_municipality.get(key, ()), self.quotes_by_theme_municipality.get(key, ()),
+                self.articles_by_theme_municipality.get(key, ()))
 
     def cell(self, municipality: str, theme: str) -> int:
         """Matrix weight: articles, key points and quotes linking this town to this theme (0: none)."""
@@ -81,20 +91,34 @@ def _theme_pairs(hb: Handbook) -> dict[tuple[str, str], int]:
 
 
 def _related(hb: Handbook, themes_by_m: dict[str, tuple[str, ...]]) -> dict[str, tuple[Related, ...]]:
-    """Peers with the most shared themes, then those of similar size."""
+    """Peers with the most shared themes, then those of similar size.
+
+    Themes become bit masks so a score is one popcount: all pairs of 1,788 bodies take well
+    under a second, where comparing theme tuples took many.
+    """
+    munis = list(hb.municipalities.values())
+    bit = {t: 1 << i for i, t in enumerate(hb.themes)}
+    masks = [sum(bit.get(t, 0) for t in set(themes_by_m.get(m.id, ()))) for m in munis]
+    bands: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(munis):
+        if m.size_band != "人口不明":
+            bands[m.size_band].append(i)
     result: dict[str, tuple[Related, ...]] = {}
-    for m in hb.municipalities.values():
-        mine = set(themes_by_m.get(m.id, ()))
-        candidates = []
-        for other in hb.municipalities.values():
-            if other.id == m.id:
-                continue
-            shared = tuple(t for t in themes_by_m.get(other.id, ()) if t in mine)
-            same = other.size_band == m.size_band and m.size_band != "人口不明"
-            if shared or same:
-                candidates.append(Related(other.id, shared, same))
-        candidates.sort(key=lambda r: (-len(r.shared_themes) - (2 if r.same_size else 0), hb.municipalities[r.municipality].sort_key))
-        result[m.id] = tuple(candidates[:6])
+    for i, m in enumerate(munis):
+        mask = masks[i]
+        scores = [(mask & other).bit_count() for other in masks]
+        same = bands.get(m.size_band, []) if m.size_band != "人口不明" else []
+        for j in same:
+            scores[j] += 2
+        scores[i] = 0
+        # nlargest is stable, so ties keep the 五十音 order of ``hb.municipalities``.
+        best = [j for j in heapq.nlargest(6, range(len(munis)), key=scores.__getitem__) if scores[j] > 0]
+        same_set = set(same)
+        mine = themes_by_m.get(m.id, ())
+        result[m.id] = tuple(
+            Related(munis[j].id, tuple(t for t in themes_by_m.get(munis[j].id, ()) if t in mine), j in same_set)
+            for j in best
+        )
     return result
 
 
@@ -181,15 +205,20 @@ def build_index(hb: Handbook) -> CrossIndex:
     def by_article(items: list[T]) -> tuple[T, ...]:
         return tuple(sorted(items, key=lambda x: (a_order[x.article], x.index)))
 
+    kps_by_t = {k: by_article(v) for k, v in sorted(kp_by_t.items())}
+    qs_by_t = {k: by_article(v) for k, v in sorted(q_by_t.items())}
     return CrossIndex(
+        key_points_by_theme_municipality=_group_by_municipality(kps_by_t),
+        quotes_by_theme_municipality=_group_by_municipality(qs_by_t),
+        articles_by_theme_municipality=_articles_by_pair(articles),
         articles_by_municipality=_freeze(art_by_m, a_order),
         articles_by_theme=_freeze(art_by_t, a_order),
         themes_by_municipality=themes_by_m_f,
         municipalities_by_theme=_freeze(munis_by_t, m_order),
         key_points_by_municipality={k: by_article(v) for k, v in sorted(kp_by_m.items())},
-        key_points_by_theme={k: by_article(v) for k, v in sorted(kp_by_t.items())},
+        key_points_by_theme=kps_by_t,
         quotes_by_municipality={k: by_article(v) for k, v in sorted(q_by_m.items())},
-        quotes_by_theme={k: by_article(v) for k, v in sorted(q_by_t.items())},
+        quotes_by_theme=qs_by_t,
         quotes_by_person={k: by_article(v) for k, v in sorted(q_by_p.items())},
         events=tuple(sorted(events, key=_event_key)),
         events_by_municipality={k: tuple(sorted(v, key=_event_key)) for k, v in sorted(events_by_m.items())},
@@ -204,6 +233,27 @@ def build_index(hb: Handbook) -> CrossIndex:
         related_municipalities=_related(hb, themes_by_m_f),
         cells=dict(sorted(pairs.items())),
     )
+
+
+def _group_by_municipality(by_theme: dict[str, tuple[T, ...]]) -> dict[tuple[str, str], tuple[T, ...]]:
+    """(theme, municipality) → items, keeping each theme's order; items without a body are left out."""
+    grouped: dict[tuple[str, str], list[T]] = defaultdict(list)
+    for theme, items in by_theme.items():
+        for item in items:
+            municipality = getattr(item, "municipality", None)
+            if municipality:
+                grouped[(theme, municipality)].append(item)
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def _articles_by_pair(articles: list[Article]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(theme, municipality) → ids of articles covering both, in article order."""
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for a in articles:
+        for t in dict.fromkeys(a.themes):
+            for m in dict.fromkeys(a.municipalities):
+                pairs[(t, m)].append(a.id)
+    return {k: tuple(v) for k, v in pairs.items()}
 
 
 def _pref_order(hb: Handbook, prefecture: str) -> str:

@@ -50,6 +50,8 @@ class Sources:
     documents: dict[str, tuple[Located, ...]]
     seeds: dict[str, SeedText]
     registry: dict[str, Registered]
+    unreadable_seeds: frozenset[str] = frozenset()
+    unreadable_documents: frozenset[str] = frozenset()
 
 
 def inside(root: Path, candidate: Path) -> bool:
@@ -61,13 +63,18 @@ def inside(root: Path, candidate: Path) -> bool:
     return True
 
 
-def read_text_file(root: Path, path: Path, problems: Problems) -> str | None:
-    """Read a UTF-8 text file below root, refusing links that lead out and odd encodings."""
+def read_text_file(root: Path, path: Path, problems: Problems, within: str | None = None) -> str | None:
+    """Read a UTF-8 text file below root (or below ``within``), refusing links that lead out and odd encodings."""
     rel = path.relative_to(root).as_posix()
-    if not inside(root, path):
-        problems.error(rel, 1, "(ファイル)", "リポジトリの外を指すシンボリックリンクは使えません")
+    if not inside(root / within if within else root, path):
+        where = f"{within}/ の" if within else "リポジトリの"
+        problems.error(rel, 1, "(ファイル)", f"{where}外を指すシンボリックリンクは使えません")
         return None
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(rel, 1, "(ファイル)", f"ファイルを読めません({exc.strerror or exc})")
+        return None
     if len(raw) > MAX_FILE_BYTES:
         problems.error(rel, 1, "(ファイル)", f"ファイルが大きすぎます({len(raw):,} バイト、上限 {MAX_FILE_BYTES:,} バイト)")
         return None
@@ -152,7 +159,7 @@ def load_seeds(root: Path, problems: Problems) -> dict[str, SeedText]:
     seeds: dict[str, SeedText] = {}
     folder = root / SEEDS_DIR
     for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
-        text = read_text_file(root, path, problems)
+        text = read_text_file(root, path, problems, within=SEEDS_DIR)
         if text is None:
             continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -177,4 +184,16 @@ def load_registry(root: Path, problems: Problems) -> dict[str, Registered]:
 
 def load(root: Path, problems: Problems) -> Sources:
     """Read the whole content tree: YAML documents, seeds and the code list."""
-    return Sources(root, load_documents(root, problems), load_seeds(root, problems), load_registry(root, problems))
+    documents = load_documents(root, problems)
+    seeds = load_seeds(root, problems)
+    present = {p.name for p in (root / SEEDS_DIR).glob("*.txt")} if (root / SEEDS_DIR).is_dir() else set()
+    return Sources(root, documents, seeds, load_registry(root, problems), frozenset(present - set(seeds)),
+                   _unreadable_documents(root, documents))
+
+
+def _unreadable_documents(root: Path, documents: dict[str, tuple[Located, ...]]) -> frozenset[str]:
+    """YAML files that exist but could not be parsed: their ids must not cascade into more errors."""
+    content = root / CONTENT_DIR
+    present = {p.relative_to(root).as_posix() for folder in FOLDER_KINDS for p in (content / folder).glob("*.y*ml")}
+    present |= {f"{CONTENT_DIR}/{name}" for name in FILE_KINDS if (content / name).exists()}
+    return frozenset(present - {d.path for docs in documents.values() for d in docs})

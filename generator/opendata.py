@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 from typing import Any
 
 from generator.index import CrossIndex
@@ -41,12 +41,20 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+def _plain(value: Any) -> Any:
+    """What asdict makes of one field value: dataclasses as dicts, tuples and lists as lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _json(hb: Handbook, ix: CrossIndex) -> bytes:
     """Everything curated, without article bodies (those belong to their publishers)."""
     def article(a: Any) -> dict[str, Any]:
-        d = asdict(a)
-        d.pop("blocks")
-        return d
+        # Field by field, skipping the body: asdict would deep-copy every block only to drop it.
+        return {f.name: _plain(getattr(a, f.name)) for f in fields(a) if f.name != "blocks"}
 
     data = {
         "municipalities": [dict(asdict(m), size_band=m.size_band, themes=list(ix.themes_by_municipality.get(m.id, ())))

@@ -7,20 +7,25 @@ a string that did not pass through an escaping filter (``finalize``).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import jinja2
 from markupsafe import Markup
 
-from generator import opendata
+from generator import a11y, opendata, paging, printview
 from generator.index import CrossIndex
 from generator.model import SIZE_BANDS, GlossaryTerm, Handbook
 from generator.text import escape_html, escape_md, front_matter_value, seireki, wareki
 
 UNKNOWN = "不明"
+MATRIX_COLUMNS = 30
+PRINT_MAX_CHARS = 4_000_000
+"""Above this much Markdown (national scale) the one-page print view lists no sections and says why."""
+"""Above this many bodies the matrix turns: one row per body (grouped by prefecture), one column per theme."""
 
 
 def _require_markup(value: object) -> object:
@@ -83,6 +88,12 @@ def tooltip_factory(hb: Handbook) -> Callable[[], Tooltips]:
     return lambda: Tooltips(pattern, names)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _relpath(target: str, start: str) -> str:
+    """posixpath.relpath, memoised: pages link to the same few hundred targets thousands of times."""
+    return posixpath.relpath(target, start)
+
+
 @dataclass(frozen=True)
 class Page:
     """A generated file: its path under the docs folder and its content."""
@@ -116,20 +127,25 @@ def _environment() -> jinja2.Environment:
 class Renderer:
     """Renders every page; one instance per build so the template cache is shared."""
 
-    def __init__(self, hb: Handbook, ix: CrossIndex, site: dict[str, str]) -> None:
+    def __init__(self, hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_results: a11y.Results | None = None) -> None:
         self.hb = hb
         self.ix = ix
         self.site = site
         self.env = _environment()
         self.tooltips = tooltip_factory(hb)
+        self.a11y_results = a11y_results or a11y.Results()
+        self.reuse: Mapping[str, Page] = {}
+        """Pages the live preview knows are unaffected by an edit (generator/preview.py): not rendered again."""
 
     def page(self, template: str, path: str, **context: object) -> Page:
         """Render one template to a page at ``path`` with links relative to it."""
+        if path in self.reuse:
+            return self.reuse[path]
         here = posixpath.dirname(path)
 
         def link(target: str) -> Markup:
             """Relative link from this page to another generated file, as MkDocs expects."""
-            return Markup(posixpath.relpath(target, here or "."))
+            return Markup(_relpath(target, here or "."))
 
         text = self.env.get_template(template).render(
             hb=self.hb, ix=self.ix, site=self.site, link=link, tips=self.tooltips(), bands=SIZE_BANDS,
@@ -151,17 +167,39 @@ class Renderer:
         for a in hb.articles.values():
             yield self.page("article.md.j2", f"articles/{a.id}.md", a=a)
         yield self.page("indexes.md.j2", "indexes/index.md")
-        yield self.page("matrix.md.j2", "indexes/matrix.md")
+        wide = len(hb.municipalities) > MATRIX_COLUMNS
+        yield self.page("matrix_rows.md.j2" if wide else "matrix.md.j2", "indexes/matrix.md")
         yield self.page("prefectures.md.j2", "indexes/prefectures.md")
         yield self.page("population.md.j2", "indexes/population.md")
         yield self.page("timeline.md.j2", "indexes/timeline.md")
         yield self.page("organisations.md.j2", "indexes/organisations.md")
         yield self.page("glossary.md.j2", "glossary.md")
         yield self.page("opendata.md.j2", "opendata.md", files=opendata.FILES)
+        yield self.page("accessibility.md.j2", "accessibility.md", results=self.a11y_results)
         for name, content in opendata.render(hb, self.ix).items():
             yield Page(f"data/{name}", content)
 
 
-def render(hb: Handbook, ix: CrossIndex, site: dict[str, str]) -> list[Page]:
+def render(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_results: a11y.Results | None = None) -> list[Page]:
     """All generated files, sorted by path for deterministic output."""
-    return sorted(Renderer(hb, ix, site).all_pages(), key=lambda p: p.path)
+    return paginate(render_unpaged(hb, ix, site, a11y_results))
+
+
+def paginate(pages: Iterable[Page], splits: dict[str, paging.Split] | None = None) -> list[Page]:
+    """Cut long pages into parts and relink (generator/paging.py), sorted by path."""
+    paged = paging.paginate(((p.path, p.content) for p in pages), keep=frozenset({printview.PRINT_PAGE}), splits=splits)
+    return sorted((Page(path, content) for path, content in paged), key=lambda p: p.path)
+
+
+def render_unpaged(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_results: a11y.Results | None = None,
+                   reuse: Mapping[str, Page] | None = None) -> list[Page]:
+    """Every page as its template renders it, before long pages are cut; ``reuse`` skips unaffected pages."""
+    renderer = Renderer(hb, ix, site, a11y_results)
+    renderer.reuse = reuse or {}
+    pages = list(renderer.all_pages())
+    texts = [(p.path, p.content) for p in pages if isinstance(p.content, str)]
+    # One page holding every page does not scale: past this size MkDocs and the PDF would take minutes.
+    too_large = sum(len(text) for _, text in texts) > PRINT_MAX_CHARS
+    sections = [] if too_large else printview.sections(texts)
+    pages.append(renderer.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=printview.PDF_NAME))
+    return pages

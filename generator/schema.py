@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARTIAL_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -20,6 +20,16 @@ KANA_RE = re.compile(r"^[\u3041-\u309f\u30a0-\u30ffー・\s]+$")
 Slug = Annotated[str, Field(pattern=SLUG_RE, min_length=1, max_length=80)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def check_kana(value: str) -> str:
+    """Readings sort the 五十音 indexes, so they must be kana only."""
+    if not KANA_RE.match(value):
+        raise ValueError("読みはひらがなまたはカタカナで書いてください")
+    return value
+
+
+Reading = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_kana)]
 
 KINDS = ("都道府県", "市", "町", "村", "特別区")
 REGIONS = ("北海道", "東北", "関東", "中部", "近畿", "中国", "四国", "九州・沖縄")
@@ -76,7 +86,7 @@ class Municipality(Strict):
 
     id: Slug = Field(description="ローマ字の識別子。URL になる(例: akishima)。ファイル名と同じにする")
     name: ShortText = Field(description="正式名称(例: 昭島市、神奈川県)。data/local-governments.csv と一致すること")
-    reading: ShortText = Field(description="読み(ひらがな または カタカナ。例: あきしまし)")
+    reading: Reading = Field(description="読み(ひらがな または カタカナ。例: あきしまし)")
     kind: Literal["都道府県", "市", "町", "村", "特別区"] = Field(description="種別: 都道府県 / 市 / 町 / 村 / 特別区")
     prefecture: ShortText = Field(description="所属する都道府県(都道府県自身なら同じ名前)")
     code: str = Field(pattern=r"^\d{6}$", description="全国地方公共団体コード(検査数字を含む 6 桁、文字列で書く)")
@@ -85,13 +95,6 @@ class Municipality(Strict):
         description="地方区分: 北海道 / 東北 / 関東 / 中部 / 近畿 / 中国 / 四国 / 九州・沖縄"
     )
     summary: Text = Field(description="このハンドブックのための要約(2〜4 文)。記事にない事実は書かない")
-
-    @field_validator("reading")
-    @classmethod
-    def _kana(cls, value: str) -> str:
-        if not KANA_RE.match(value):
-            raise ValueError("読みはひらがなまたはカタカナで書いてください")
-        return value
 
 
 class LineRange(Strict):
@@ -177,18 +180,11 @@ class Theme(Strict):
 
     id: Slug = Field(description="テーマの識別子。URL になる。ファイル名と同じにする")
     name: ShortText = Field(description="テーマ名(例: ガバメントクラウド・標準化)")
-    reading: ShortText = Field(description="読み(ひらがな/カタカナ。五十音順の並べ替えに使う)")
+    reading: Reading = Field(description="読み(ひらがな/カタカナ。五十音順の並べ替えに使う)")
     aliases: list[ShortText] = Field(default_factory=list, description="別名・略称(検索で見つかるようにする。例: ガバクラ)")
     description: Text = Field(description="テーマの説明")
     related: list[Slug] = Field(default_factory=list, description="関連テーマの id")
     glossary: list[Slug] = Field(default_factory=list, description="関連する用語の id(glossary.yaml)")
-
-    @field_validator("reading")
-    @classmethod
-    def _kana(cls, value: str) -> str:
-        if not KANA_RE.match(value):
-            raise ValueError("読みはひらがなまたはカタカナで書いてください")
-        return value
 
 
 class GlossaryTerm(Strict):
@@ -196,17 +192,10 @@ class GlossaryTerm(Strict):
 
     id: Slug = Field(description="用語の識別子。URL のアンカーになる")
     term: ShortText = Field(description="見出し語(本文に現れる表記)")
-    reading: ShortText = Field(description="読み(ひらがな/カタカナ)")
+    reading: Reading = Field(description="読み(ひらがな/カタカナ)")
     aliases: list[ShortText] = Field(default_factory=list, description="別表記・略称")
     definition: Text = Field(description="このハンドブックのために書いた定義(他から写さない)")
     themes: list[Slug] = Field(default_factory=list, description="関連テーマの id(任意)")
-
-    @field_validator("reading")
-    @classmethod
-    def _kana(cls, value: str) -> str:
-        if not KANA_RE.match(value):
-            raise ValueError("読みはひらがなまたはカタカナで書いてください")
-        return value
 
 
 class Organisation(Strict):

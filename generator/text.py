@@ -73,8 +73,8 @@ def escape_html(text: str) -> Markup:
 
 
 def front_matter_value(text: str) -> Markup:
-    """Quote a value for YAML front matter: JSON strings are valid YAML scalars."""
-    return Markup(json.dumps(str(text), ensure_ascii=False))
+    """Quote a value for YAML front matter, HTML-escaped: Material prints page.meta.title/description unescaped."""
+    return Markup(json.dumps(html.escape(str(text), quote=True), ensure_ascii=False))
 
 
 _KATAKANA_SHIFT = ord("ア") - ord("あ")

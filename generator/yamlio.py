@@ -106,15 +106,71 @@ def _dotted(where: Path) -> str:
     return out
 
 
+# PyYAML's most common complaints, in words a contributor can act on (the original follows).
+_SYNTAX_HINTS = (
+    ("mapping values are not allowed", "ここに「キー: 値」は書けません。値に「: 」を含むなら引用符で囲んでください"),
+    ("could not find expected ':'", "「キー: 値」の「:」が見つかりません"),
+    ("expected ',' or ']'", "[ ] が閉じていません"),
+    ("expected ',' or '}'", "{ } が閉じていません"),
+    ("found character '\\t'", "タブ文字は使えません。字下げは半角空白にしてください"),
+    ("found unexpected end of stream", "引用符が閉じていません"),
+    ("found undefined alias", "エイリアス(*)は使えません"),
+    ("did not find expected key", "字下げがずれています"),
+    ("expected <block end>", "字下げがずれています"),
+    ("did not find expected '-' indicator", "リストの字下げがずれています"),
+    ("found duplicate anchor", "アンカー(&)は使えません"),
+)
+
+
+def explain(problem: str) -> str:
+    """Japanese first, PyYAML's own words in parentheses for searching."""
+    for needle, hint in _SYNTAX_HINTS:
+        if needle in problem:
+            return f"{hint}({problem})"
+    return f"書き方が正しくありません({problem})"
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """Compose with libyaml (about 10x faster at national scale); on a syntax error, recompose
+    with the pure-Python parser so the message is the same wherever the build runs."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    # libyaml accepts control characters the pure-Python reader refuses: let the latter judge those files.
+    if fast is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+_memo: dict[str, tuple[str, Located]] | None = None
+
+
+def remember_parses(enabled: bool = True) -> None:
+    """Keep each file's last clean parse: the live preview re-reads every file but parses only edited ones."""
+    global _memo
+    _memo = {} if enabled else None
+
+
 def parse_yaml(text: str, path: str, problems: Problems) -> Located | None:
     """Parse one YAML document; on a syntax error record it and return None."""
+    if _memo is not None and (hit := _memo.get(path)) is not None and hit[0] == text:
+        return hit[1]
+    before = len(problems.items)
+    located = _parse_yaml(text, path, problems)
+    if _memo is not None and located is not None and len(problems.items) == before:
+        _memo[path] = (text, located)
+    return located
+
+
+def _parse_yaml(text: str, path: str, problems: Problems) -> Located | None:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.error(path, line, "(構文)", f"YAML として読めません: {problem}")
+        problems.error(path, line, "(構文)", f"YAML として読めません: {explain(problem)}")
         return None
     if node is None:
         problems.error(path, 1, "(ルート)", "ファイルが空です")

@@ -1,0 +1,95 @@
+"""The national-scale benchmark (issue 7) at its smallest size, through the real pipeline, not timed."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULT = re.compile(
+    r"^RESULT articles=100 pages=(\d+) total_s=([\d.]+) generator_s=([\d.]+) peak_rss_mb=(\d+) "
+    r"max_page_kb=([\d.]+) search_bytes=(\d+)$"
+)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for folder in ("content", "seeds")
+            for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """``python benchmarks/run.py --articles 100`` as CI runs it (CI=true: no progress output)."""
+    keep = tmp_path_factory.mktemp("bench") / "root"
+    env = dict(os.environ, CI="true")
+    proc = subprocess.run([sys.executable, "benchmarks/run.py", "--articles", "100", "--keep", str(keep)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stderr == ""
+    return keep, proc.stdout.strip().splitlines()
+
+
+def test_the_corpus_is_deterministic_and_uses_real_codes_names_and_readings(tmp_path: Path) -> None:
+    a, b = write_corpus(tmp_path / "a", 100), write_corpus(tmp_path / "b", 100)
+    assert (a.articles, a.bodies, a.themes) == (100, 36, 21)
+    files = tree(a.root)
+    assert files == tree(b.root)
+    assert sum(1 for p in files if p.startswith("content/articles/")) == 100
+    assert sum(1 for p in files if p.startswith("seeds/")) == 100
+    with (ROOT / "data" / "local-governments.csv").open(encoding="utf-8") as fh:
+        official = {row["code"]: row for row in csv.DictReader(fh)}
+    bodies = [p for p in files if p.startswith("content/municipalities/")]
+    assert len(bodies) == 36
+    for path in bodies:
+        text = files[path].decode("utf-8")
+        code = re.search(r"""^code: ["'](\d{6})["']$""", text, re.M)
+        assert code is not None, path
+        row = official[code.group(1)]
+        assert f"name: {row['name'] or row['prefecture']}" in text
+        assert f"reading: {row['name_kana'] or row['prefecture_kana']}" in text
+
+
+def test_the_corpus_passes_check_strict(tmp_path: Path) -> None:
+    root = write_corpus(tmp_path / "root", 100).root
+    proc = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "check", "--strict"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "OK: 自治体 36、記事 100、テーマ 21、用語 44"
+
+
+def test_run_prints_the_table_and_a_result_line_that_match_the_built_site(run: tuple[Path, list[str]]) -> None:
+    keep, lines = run
+    assert lines[0] == "記事 100、自治体 36、テーマ 21、人物 34"
+    labels = ("読み込み+検証", "モデル+索引+描画", "書き込み", "MkDocs", "合計", "ピーク RSS", "最大ページ", "検索データ", "1 ページあたり")
+    for label in labels:
+        assert any(line.startswith(f"| {label}") for line in lines), label
+    m = RESULT.match(lines[-1])
+    assert m, lines[-1]
+    pages = int(m.group(1))
+    html = [p for p in (keep / "site").rglob("*.html")]
+    assert pages == len(html)
+    heaviest = max(p.stat().st_size for p in html)
+    assert float(m.group(5)) == round(heaviest / 1000, 1)
+    assert 0 < float(m.group(3)) < float(m.group(2))
+    search = sum(p.stat().st_size for p in (keep / "site" / "search").rglob("*") if p.is_file())
+    assert int(m.group(6)) == search
+
+
+def test_pages_stay_small_and_the_matrix_turns_at_scale(run: tuple[Path, list[str]]) -> None:
+    keep, _ = run
+    site = keep / "site"
+    too_big = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")
+               if p.stat().st_size > 100_000 and p.name != "print.html"}
+    assert too_big == {}
+    matrix = (keep / "build" / "docs" / "indexes" / "matrix.md").read_text(encoding="utf-8")
+    assert "行が自治体(都道府県ごと)、列がテーマです。" in matrix
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1]
+    assert "articles/" in nav and not re.search(r"articles/article-|municipalities/lg-", nav)

@@ -1,0 +1,177 @@
+"""The printable PDF: built by the main build from the print view, one chapter per page run, Japanese text, linked from the top page."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+import zipfile
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from generator.cli import main
+from generator.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR
+from generator.pdf import CHROMIUM_ENV, pin_dates, print_to_pdf
+from generator.printview import PDF_NAME
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _Chapters(HTMLParser):
+    """Titles of the print view's chapters (the headings that start a new printed page)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.titles: list[str] = []
+        self._in = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h2" and "print-break" in (dict(attrs).get("class") or ""):
+            self._in = True
+            self.titles.append("")
+        elif tag == "a" and self._in:
+            self._in = False  # the permalink mark
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2":
+            self._in = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.titles[-1] += data
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def pdf(site_dir: Path) -> Path:
+    return site_dir / PDF_NAME
+
+
+@pytest.fixture(scope="module")
+def page_texts(pdf: Path) -> list[str]:
+    """Text of each PDF page, as pdftotext extracts it (pages end with a form feed)."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]
+
+
+def _pdfinfo_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^Pages:\s+(\d+)$", info, re.M)
+    assert m, info
+    return int(m.group(1))
+
+
+def test_pdf_is_in_the_site_and_in_the_offline_copy(pdf: Path, handbook_root: Path) -> None:
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 100_000
+    with zipfile.ZipFile(handbook_root / DIST_DIR / ARCHIVE_NAME) as zf:
+        assert zf.read(f"{ARCHIVE_ROOT}/{PDF_NAME}") == data
+
+
+def test_top_page_offers_the_pdf_and_the_print_view(site_dir: Path) -> None:
+    home = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="{PDF_NAME}">全ページの PDF</a>' in home
+    assert '<a href="print.html">印刷用の1ページ版</a>' in home
+
+
+def _outline(pdf: Path) -> list[tuple[str, int]]:
+    """The PDF's bookmarks one level under the handbook title (contents and chapters), with their pages."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-q", "-stdout", str(pdf)], capture_output=True, text=True, check=True).stdout
+    top = ElementTree.fromstring(xml.encode("utf-8")).find("outline")
+    assert top is not None, "Chromium wrote no document outline"
+    level2 = top.find("outline")
+    assert level2 is not None
+    return [("".join(item.itertext()), int(item.get("page", "0"))) for item in level2.findall("item")]
+
+
+def test_page_count_is_the_chapters_each_starting_a_page(pdf: Path, page_texts: list[str], site_dir: Path) -> None:
+    parser = _Chapters()
+    parser.feed((site_dir / "print.html").read_text(encoding="utf-8"))
+    chapters = [_squash(t) for t in parser.titles]
+    assert len(chapters) >= 40, chapters
+    pages = _pdfinfo_pages(pdf)
+    assert len(page_texts) == pages
+    outline = _outline(pdf)
+    assert outline[0] == ("目次", 1)
+    assert [_squash(title) for title, _ in outline[1:]] == chapters
+    starts = [page for _, page in outline[1:]]
+    # Every chapter opens a new page, after the cover and contents, and the last one ends the document.
+    assert all(a < b for a, b in itertools.pairwise(starts)), starts
+    assert starts[0] > 1 and starts[-1] <= pages
+    for chapter, page in zip(chapters, starts, strict=True):
+        # pdftotext may put a run in another font (Latin "DX") after the Japanese around it; compare letters, not order.
+        head = Counter(_squash(page_texts[page - 1])[: len(chapter) + 4])
+        assert not Counter(chapter) - head, (chapter, page)
+    assert pages >= len(chapters) + 1
+
+
+def test_no_page_is_blank_and_pages_render(pdf: Path, page_texts: list[str], tmp_path: Path) -> None:
+    assert [i + 1 for i, text in enumerate(page_texts) if not text.strip()] == [], "blank pages"
+    pages = _pdfinfo_pages(pdf)
+    # Rendering all pages takes ~20 s (Type 3 CJK glyphs); the first, a middle and the last page show it works.
+    for number in sorted({1, pages // 2, pages}):
+        subprocess.run(["pdftoppm", "-gray", "-r", "12", "-f", str(number), "-l", str(number), str(pdf), str(tmp_path / "p")],
+                       check=True)
+    images = sorted(tmp_path.glob("p-*.pgm"))
+    assert len(images) == len({1, pages // 2, pages})
+    for image in images:
+        magic, _size, _depth, pixels = image.read_bytes().split(b"\n", 3)
+        assert magic == b"P5"
+        assert min(pixels) < 128, f"{image.name} has no ink"
+
+
+def test_japanese_text_and_embedded_fonts(pdf: Path, page_texts: list[str]) -> None:
+    assert "自治体DXハンドブック" in page_texts[0]
+    assert "目次" in page_texts[0]
+    joined = "".join(page_texts)
+    for phrase in ("昭島市", "ガバメントクラウド", "用語集"):
+        assert phrase in joined
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts), "every font is embedded"
+    assert not any(nav in page_texts[1] for nav in ("検索", "トップ テーマ")), "no site chrome in print"
+
+
+def test_pdf_dates_are_pinned_for_reproducible_bytes(pdf: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^CreationDate:\s+Tue Jan  1 00:00:00 1980 UTC$", info, re.M), info
+    raw = b"<< /CreationDate (D:20261122083312+00'00')\n/ModDate (D:20261122083312+00'00') >>"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert pin_dates(raw) == b"<< /CreationDate (D:20260101000000+00'00')\n/ModDate (D:20260101000000+00'00') >>"
+
+
+def test_unusable_chromium_is_reported_not_fatal(tmp_path: Path, site_dir: Path) -> None:
+    missing = print_to_pdf(site_dir / "print.html", tmp_path / "x.pdf", chromium=tmp_path / "no-chromium")
+    assert missing.path is None and "Chromium を実行できませんでした" in missing.skipped
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_build_without_chromium_succeeds_and_says_so(mini_root: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    (mini_root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    monkeypatch.setenv(CHROMIUM_ENV, "")
+    assert main(["--root", str(mini_root), "build", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "PDF を作成しませんでした: Chromium が見つかりません" in err
+    assert (mini_root / "site" / "index.html").is_file() and not (mini_root / "site" / PDF_NAME).exists()
+    assert (mini_root / DIST_DIR / ARCHIVE_NAME).is_file()
+
+
+def test_theme_page_prints_without_site_chrome(page, http_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(http_url + "themes/mindset-reform.html")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.md-header', '.md-tabs', '.md-search', '.md-sidebar--primary', '.md-sidebar--secondary',
+        '.md-footer', '.md-content__button', '.headerlink'].map(s => [s, Array.from(document.querySelectorAll(s))
+        .every(e => getComputedStyle(e).display === 'none')])""")
+    assert dict(hidden) == dict.fromkeys(dict(hidden), True), hidden
+    font = page.locator("article").evaluate("e => getComputedStyle(e).fontFamily")
+    assert font.startswith('"Noto Sans CJK JP"'), font
+    assert page.locator("article h1").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator(".md-header").is_visible()
