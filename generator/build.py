@@ -91,6 +91,7 @@ def run_mkdocs(root: Path, site_dir: Path, extra_env: Mapping[str, str] | None =
 def build_site(root: Path, generated: Generated, out: Path, extra_env: Mapping[str, str] | None = None) -> SearchStats:
     """MkDocs and every step after it that a site needs: run for ``site/`` and again for the offline copy."""
     run_mkdocs(root, out, extra_env)
+    offline.install_shim(root, out)  # mkdocs.yml lists it in extra.polyfills, so every copy must carry it
     t0 = time.perf_counter()
     stats = write_index(out, generated.handbook, SITE["name"])
     if extra_env is None:

@@ -81,10 +81,8 @@ def package(root: Path, site: Path, build_site: SiteBuilder, progress: Progress)
     offline = Path(tempfile.mkdtemp(prefix=".site-offline-", dir=root))
     try:
         build_site(offline, OFFLINE_ENV)
-        for target in (site, offline):
-            if not install_shim(root, target):
-                _warn(f"{SHIM_SOURCE} がありません(npm ci を実行してください)。file:// からの検索が動きません。")
-                break
+        if not (root / SHIM_SOURCE).is_file():
+            _warn(f"{SHIM_SOURCE} がありません(npm ci を実行してください)。file:// からの検索が動きません。")
         pdf = print_to_pdf(offline / PRINT_PAGE.replace(".md", ".html"), offline / PDF_NAME)
         if pdf.path is not None:
             shutil.copyfile(pdf.path, site / PDF_NAME)

@@ -17,9 +17,9 @@ EDIT_LINK = re.compile(r'<a href="([^"]*)" title="([^"]*)" class="md-content__bu
 
 
 @pytest.fixture(scope="module")
-def edit_base() -> str:
-    """repo_url + edit_uri exactly as mkdocs.yml declares them."""
-    config = load_config(str(ROOT / "mkdocs.yml"))
+def edit_base(handbook_root: Path) -> str:
+    """repo_url + edit_uri exactly as mkdocs.yml declares them (read in the built copy: MkDocs wants docs_dir to exist)."""
+    config = load_config(str(handbook_root / "mkdocs.yml"))
     return f"{config['repo_url'].rstrip('/')}/{config['edit_uri'].strip('/')}/"
 
 
