@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from generator.mdsyntax import ATTR_LIST, ATTR_LIST_ID, FRONT_MATTER, MD_LINK_OPEN, RAW_ID
+
 Page = tuple[str, str | bytes]
 
 BUDGET = 60_000
@@ -38,12 +40,12 @@ def html_cost(text: str) -> int:
     return len(text.encode("utf-8")) + 24 * text.count("|") + 12 * text.count("](") + 450 * headings
 
 
-_FRONT = re.compile(r"\A(---\n.*?\n---\n)", re.S)
+_FRONT = FRONT_MATTER
 _TITLE = re.compile(r'^title: (".*")$', re.M)
-_ATTR = re.compile(r"\s*\{:[^}\n]*\}\s*$")
-_ATTR_ID = re.compile(r"\{:[^}\n]*?#([\w-]+)[^}\n]*\}")
-_RAW_ID = re.compile(r'\bid="([^"]+)"')
-_LINK = re.compile(r'\]\(([^()\s"]*)((?:\s+"[^"\n]*")?)\)')
+_ATTR = re.compile(r"\s*" + ATTR_LIST.pattern + r"\s*$")
+_ATTR_ID = ATTR_LIST_ID
+_RAW_ID = RAW_ID
+_LINK = re.compile(MD_LINK_OPEN + r'([^()\s"]*)((?:\s+"[^"\n]*")?)\)')
 
 
 @dataclass

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from generator.mdsyntax import ATTR_LIST, FRONT_MATTER, MD_LINK_OPEN, RAW_ID
+
 PRINT_PAGE = "print.md"
 PDF_NAME = "jichitai-dx-handbook.pdf"
 LEFT_OUT = frozenset({"index.md"})
@@ -23,13 +25,13 @@ MAX_CHARS = 2_000_000
 """Beyond this much Markdown (about 4 times the handbook of 2026) one page and one PDF stop being readable
 and MkDocs needs minutes for the page: the print view then keeps the lists and indexes only."""
 
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+_FRONT_MATTER = FRONT_MATTER
 _H1 = re.compile(r"^# (.+?)\s*$", re.M)
 _HEADING = re.compile(r"^(#{2,5}) ", re.M)
-_RAW_ID = re.compile(r'\bid="([^"]+)"')
-_ATTR_LIST = re.compile(r"(?<!\\)\{:[^}\n]*(?<!\\)\}")
+_RAW_ID = RAW_ID
+_ATTR_LIST = ATTR_LIST
 _ATTR_ID = re.compile(r"#([\w-]+)")
-_MD_LINK = re.compile(r'(?<!\\)\]\(([^)\s"]+)')
+_MD_LINK = re.compile(MD_LINK_OPEN + r'([^)\s"]+)')
 _RAW_HREF = re.compile(r'\bhref="(#[^"]*)"')
 
 

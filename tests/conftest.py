@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.corpus import copy_support
 from generator.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("content", "seeds", "data", "overrides", "mkdocs.yml", "package.json", "package-lock.json", "node_modules")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -27,18 +27,10 @@ CHROMIUM_ARGS = [
 
 
 def copy_repo(dest: Path) -> Path:
-    """Copy what a build reads into ``dest`` (node_modules is linked, not copied)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in COPIED:
-        src = ROOT / name
-        if not src.exists():
-            continue
-        if name == "node_modules":
-            (dest / name).symlink_to(src, target_is_directory=True)
-        elif src.is_dir():
-            shutil.copytree(src, dest / name)
-        else:
-            shutil.copy2(src, dest / name)
+    """Copy what a build reads into ``dest``: content and seeds plus what any build needs (node_modules linked)."""
+    copy_support(dest, ROOT)
+    for name in ("content", "seeds"):
+        shutil.copytree(ROOT / name, dest / name)
     return dest
 
 
