@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.model import Handbook
-from generator.text import normalise_display
+from generator.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_display
 
 SEARCH_DIR = "search"
 INDEX_STEM = "handbook_index"
@@ -38,8 +38,6 @@ TEXT_SEPARATOR = "\x00"
 BLOOM_LOG2 = 12
 BLOOM_BITS = 1 << BLOOM_LOG2
 
-# Look-alike code points (Kangxi radicals, Roman numerals, NBSP): mapped as the rest of the handbook does.
-LOOKALIKE_CLASS = "[\u00a0\u2160-\u217f\u2e80-\u2eff\u2f00-\u2fdf]"
 # Full-width and half-width forms and the ideographic space: NFKC, applied only to these runs.
 WIDTH_CLASS = "[\u3000\uff00-\uffef]+"
 SPACE_CLASS = "[\t\n\v\f\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+"
@@ -48,7 +46,6 @@ LATIN_CLASS = "[0-9A-Za-z\u00c0-\u024f]"
 # Punctuation a reader may type around a word; stripped from both ends of query terms.
 EDGE_PUNCT_CLASS = "[\"'()\\[\\]{}<>「」『』【】〔〕〈〉《》（）［］｛｝、。，．,.!?！？:;：；…‥・/／〜~]+"
 
-_LOOKALIKE = re.compile(LOOKALIKE_CLASS)
 _WIDTH = re.compile(WIDTH_CLASS)
 _SPACE = re.compile(SPACE_CLASS)
 _LATIN = re.compile(LATIN_CLASS)
@@ -67,7 +64,7 @@ _VOID = frozenset("area base br col embed hr img input link meta source track wb
 def lookalike_table() -> dict[str, str]:
     """Every look-alike code point the display normalisation changes, for the worker to apply too."""
     table: dict[str, str] = {}
-    for lo, hi in ((0x00A0, 0x00A0), (0x2160, 0x217F), (0x2E80, 0x2EFF), (0x2F00, 0x2FDF)):
+    for lo, hi in LOOKALIKE_RANGES:
         for cp in range(lo, hi + 1):
             mapped = normalise_display(chr(cp))
             if mapped != chr(cp):

@@ -31,18 +31,19 @@ _RADICAL_SUPPLEMENT = {
 }
 
 
+LOOKALIKE_RANGES = ((0x00A0, 0x00A0), (0x2160, 0x217F), (0x2E80, 0x2EFF), (0x2F00, 0x2FDF))
+"""NBSP, Roman numerals, CJK Radicals Supplement and Kangxi radicals: the only code points display normalisation changes."""
+LOOKALIKE_CLASS = "[" + "".join(f"{chr(lo)}-{chr(hi)}" if lo != hi else chr(lo) for lo, hi in LOOKALIKE_RANGES) + "]"
+
+
 def _display_char(ch: str) -> str:
     """Map one look-alike code point to the character readers expect."""
-    cp = ord(ch)
-    if 0x2F00 <= cp <= 0x2FDF or 0x2160 <= cp <= 0x217F or 0x2E80 <= cp <= 0x2EFF:
-        mapped = _RADICAL_SUPPLEMENT.get(ch) or unicodedata.normalize("NFKC", ch)
-        return mapped
     if ch == "\u00a0":
         return " "
-    return ch
+    return _RADICAL_SUPPLEMENT.get(ch) or unicodedata.normalize("NFKC", ch)
 
 
-_LOOKALIKE_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\u2160-\u217f\u00a0]")
+_LOOKALIKE_RE = re.compile(LOOKALIKE_CLASS)
 
 
 def normalise_display(text: str) -> str:
