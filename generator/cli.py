@@ -63,7 +63,7 @@ def outdated(root: Path, pages: list[Page], problems: Problems) -> None:
     out = root / DOCS_DIR
     if not out.is_dir():
         return
-    wanted: dict[str, bytes] = {p.path: p.content.encode("utf-8") if isinstance(p.content, str) else p.content for p in pages}
+    wanted: dict[str, bytes] = {p.path: p.data for p in pages}
     hint = "python -m generator build で"
 
     def warn(rel: str, message: str) -> None:

@@ -101,6 +101,11 @@ class Page:
     path: str
     content: str | bytes
 
+    @property
+    def data(self) -> bytes:
+        """The bytes written to disk (Markdown is UTF-8), for writing and comparing."""
+        return self.content.encode("utf-8") if isinstance(self.content, str) else self.content
+
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(

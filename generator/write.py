@@ -69,6 +69,17 @@ def _same(target: Path, data: bytes) -> bool:
         return False
 
 
+def _write_if_changed(target: Path, data: bytes) -> bool:
+    """Write through a temporary file and a rename, skipping identical bytes; True when written."""
+    if _same(target, data):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return True
+
+
 def write_tree(pages: Iterable[Page], out: Path) -> WriteStats:
     """Write pages under ``out``; remove stale files; skip files whose bytes are unchanged."""
     _claim(out)
@@ -81,15 +92,10 @@ def write_tree(pages: Iterable[Page], out: Path) -> WriteStats:
             _check_folder(out, target.parent)
             inside.add(target.parent)
         wanted.add(target)
-        data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
-        if _same(target, data):
+        if _write_if_changed(target, page.data):
+            written += 1
+        else:
             unchanged += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-        written += 1
     removed = 0
     for existing in sorted(out.rglob("*"), reverse=True):
         if existing.is_file() and existing not in wanted and existing.name != OWNER_MARK:
@@ -107,13 +113,7 @@ def write_pages(pages: Iterable[Page], out: Path) -> int:
     for page in pages:
         target = _safe_target(out, page.path)
         _check_folder(out, target.parent)
-        data = page.content.encode("utf-8") if isinstance(page.content, str) else page.content
-        if not _same(target, data):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
-            written += 1
+        written += _write_if_changed(target, page.data)
     return written
 
 

@@ -17,12 +17,8 @@ from generator.build import generate
 GOLDEN = Path(__file__).parent / "golden" / "mini"
 
 
-def _as_bytes(content: str | bytes) -> bytes:
-    return content.encode("utf-8") if isinstance(content, str) else content
-
-
 def test_generated_tree_matches_golden(mini_root: Path) -> None:
-    pages = {p.path: _as_bytes(p.content) for p in generate(mini_root).pages}
+    pages = {p.path: p.data for p in generate(mini_root).pages}
     if os.environ.get("UPDATE_GOLDEN") == "1":
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for rel, data in pages.items():

@@ -34,7 +34,7 @@ def docs(root: Path) -> dict[str, bytes]:
 
 def full(root: Path) -> dict[str, bytes]:
     """What a full generation produces now, as bytes by path."""
-    return {p.path: p.content.encode("utf-8") if isinstance(p.content, str) else p.content for p in generate(root).pages}
+    return {p.path: p.data for p in generate(root).pages}
 
 
 def test_an_article_edit_renders_few_pages_writes_only_changes_and_equals_a_full_build(corpus: Path) -> None:
