@@ -63,8 +63,8 @@ def inside(root: Path, candidate: Path) -> bool:
     return True
 
 
-def read_text_file(root: Path, path: Path, problems: Problems, within: str | None = None) -> str | None:
-    """Read a UTF-8 text file below root (or below ``within``), refusing links that lead out and odd encodings."""
+def read_checked(root: Path, path: Path, problems: Problems, within: str | None = None) -> bytes | None:
+    """The bytes of a file below root (or below ``within``), refusing links that lead out and oversized files."""
     rel = path.relative_to(root).as_posix()
     if not inside(root / within if within else root, path):
         where = f"{within}/ の" if within else "リポジトリの"
@@ -78,7 +78,13 @@ def read_text_file(root: Path, path: Path, problems: Problems, within: str | Non
     if len(raw) > MAX_FILE_BYTES:
         problems.error(rel, 1, "(ファイル)", f"ファイルが大きすぎます({len(raw):,} バイト、上限 {MAX_FILE_BYTES:,} バイト)")
         return None
-    return decode(raw, rel, problems)
+    return raw
+
+
+def read_text_file(root: Path, path: Path, problems: Problems, within: str | None = None) -> str | None:
+    """Read a UTF-8 text file below root (or below ``within``), refusing links that lead out and odd encodings."""
+    raw = read_checked(root, path, problems, within)
+    return None if raw is None else decode(raw, path.relative_to(root).as_posix(), problems)
 
 
 def decode(raw: bytes, rel: str, problems: Problems) -> str | None:
@@ -159,11 +165,12 @@ def load_seeds(root: Path, problems: Problems) -> dict[str, SeedText]:
     seeds: dict[str, SeedText] = {}
     folder = root / SEEDS_DIR
     for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
-        text = read_text_file(root, path, problems, within=SEEDS_DIR)
-        if text is None:
+        rel = path.relative_to(root).as_posix()
+        raw = read_checked(root, path, problems, within=SEEDS_DIR)
+        text = None if raw is None else decode(raw, rel, problems)
+        if raw is None or text is None:
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        seeds[path.name] = SeedText(path.name, path.relative_to(root).as_posix(), digest, tuple(text.split("\n")))
+        seeds[path.name] = SeedText(path.name, rel, hashlib.sha256(raw).hexdigest(), tuple(text.split("\n")))
     return seeds
 
 
