@@ -24,6 +24,9 @@ LEFT_OUT = frozenset({"index.md"})
 MAX_CHARS = 2_000_000
 """Beyond this much Markdown (about 4 times the handbook of 2026) one page and one PDF stop being readable
 and MkDocs needs minutes for the page: the print view then keeps the lists and indexes only."""
+NO_SECTIONS_CHARS = 4_000_000
+"""Beyond this much (national scale) even the lists make one page MkDocs and the PDF take minutes over:
+the print view then lists no sections and says why."""
 
 _FRONT_MATTER = FRONT_MATTER
 _H1 = re.compile(r"^# (.+?)\s*$", re.M)
@@ -111,7 +114,11 @@ def _split(markdown: str) -> tuple[str, str]:
 
 def sections(pages: Iterable[tuple[str, str]], max_chars: int = MAX_CHARS) -> list[Section]:
     """The print view's sections, in the order given (the site's reading order); only the non-nested
-    pages (lists, indexes, glossary) when all of them together would exceed ``max_chars``."""
+    pages (lists, indexes, glossary) when all of them together would exceed ``max_chars``; none past
+    ``NO_SECTIONS_CHARS`` of generated text."""
+    pages = list(pages)
+    if sum(len(text) for _, text in pages) > NO_SECTIONS_CHARS:
+        return []
     chosen = [(path, text) for path, text in pages if path.endswith(".md") and path not in LEFT_OUT and path != PRINT_PAGE]
     if sum(len(text) for _, text in chosen) > max_chars:
         chosen = [(path, text) for path, text in chosen if not _is_nested(path)]

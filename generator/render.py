@@ -23,8 +23,6 @@ from generator.text import escape_html, escape_md, front_matter_value, seireki, 
 
 UNKNOWN = "不明"
 MATRIX_COLUMNS = 30
-PRINT_MAX_CHARS = 4_000_000
-"""Above this much Markdown (national scale) the one-page print view lists no sections and says why."""
 """Above this many bodies the matrix turns: one row per body (grouped by prefecture), one column per theme."""
 
 
@@ -202,9 +200,6 @@ def render_unpaged(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_resu
     renderer = Renderer(hb, ix, site, a11y_results)
     renderer.reuse = reuse or {}
     pages = list(renderer.all_pages())
-    texts = [(p.path, p.content) for p in pages if isinstance(p.content, str)]
-    # One page holding every page does not scale: past this size MkDocs and the PDF would take minutes.
-    too_large = sum(len(text) for _, text in texts) > PRINT_MAX_CHARS
-    sections = [] if too_large else printview.sections(texts)
+    sections = printview.sections((p.path, p.content) for p in pages if isinstance(p.content, str))
     pages.append(renderer.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=printview.PDF_NAME))
     return pages
