@@ -28,14 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from generator.model import Handbook  # noqa: E402
-from generator.search import entities, search_key, site_pages, synonym_groups  # noqa: E402
+from generator.search import entities, search_key, searchable_locations, site_pages, synonym_groups  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,25 +56,13 @@ def text_content(fragment: str) -> str:
     return html.unescape(_TAG.sub("", _SKIP_BLOCKS.sub("", fragment)))
 
 
-def excluded_pages(docs: Path) -> set[str]:
-    """Pages whose Markdown front matter says ``search: exclude: true``."""
-    out: set[str] = set()
-    for md in docs.rglob("*.md"):
-        text = md.read_text(encoding="utf-8")
-        if text.startswith("---\n") and "\n---" in text[4:]:
-            meta = yaml.safe_load(text[4 : text.index("\n---", 4)]) or {}
-            if isinstance(meta.get("search"), dict) and meta["search"].get("exclude"):
-                out.add(md.relative_to(docs).with_suffix(".html").as_posix())
-    return out
-
-
 def page_texts(site: Path, docs: Path) -> dict[str, str]:
     """Every searchable built page's article text, normalised for matching (the expected side)."""
-    skip = excluded_pages(docs)
+    searchable = set(searchable_locations(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")))
     out: dict[str, str] = {}
     for rel, path in site_pages(site):
         m = _ARTICLE.search(path.read_text(encoding="utf-8"))
-        if m and rel not in skip:
+        if m and rel in searchable:
             out[rel] = search_key(text_content(m.group(1)))
     return out
 
@@ -291,14 +277,14 @@ class Figures:
             f"実体ページが上位3件以内    {self.entity_top3:.1%}",
             f"検索可能まで (ready)       {self.ready_ms:.0f} ms (ナビゲーション開始から) / {self.ready_after_load_ms:.0f} ms (load 後)",
             f"クエリ応答 中央値 / 最悪   {self.median_ms:.1f} ms / {self.worst_ms:.1f} ms",
-            f"索引サイズ (json+txt+bin)  {self.index_bytes:,} B (gzip {self.index_gzip:,} B)",
+            f"索引サイズ (全ファイル)     {self.index_bytes:,} B (gzip {self.index_gzip:,} B)",
             f"最初の結果までの転送量     {self.first_result_bytes:,} B (非圧縮、127.0.0.1)",
         ]
 
 
 def index_files(site: Path) -> list[Path]:
-    """What the worker downloads over http: the page list (.json), the texts (.txt) and the filters (.bin)."""
-    return [next((site / "search").glob(f"handbook_index.*.{ext}")) for ext in ("json", "txt", "bin")]
+    """Every file of the build-time index (manifest, gram shards, text chunks): what a reader may download."""
+    return sorted(p for p in (site / "search").glob("handbook_index.*/*") if p.is_file())
 
 
 def measure(label: str, hb: Handbook, site: Path, docs: Path, browser: Any, articles: int | None = None,

@@ -23,7 +23,7 @@ from generator.index import CrossIndex, build_index
 from generator.load import load
 from generator.model import Handbook, build_model
 from generator.render import Page, render
-from generator.search import SearchStats, write_index
+from generator.search import SearchStats, searchable_locations, write_index
 from generator.validate import validate
 from generator.write import WriteStats, swap_in, write_tree
 
@@ -93,7 +93,8 @@ def build_site(root: Path, generated: Generated, out: Path, extra_env: Mapping[s
     run_mkdocs(root, out, extra_env)
     offline.install_shim(root, out)  # mkdocs.yml lists it in extra.polyfills, so every copy must carry it
     t0 = time.perf_counter()
-    stats = write_index(out, generated.handbook, SITE["name"])
+    locations = searchable_locations(p.path for p in generated.pages)
+    stats = write_index(out, generated.handbook, locations, SITE["name"])
     if extra_env is None:
         generated.timings["search"] = time.perf_counter() - t0
     return stats

@@ -25,6 +25,9 @@ from generator.render import Page, Renderer, paginate, render_unpaged
 from generator.validate import validate
 from generator.write import WriteStats, write_pages, write_tree
 
+# The preview has no build-time search index (MkDocs serve builds elsewhere): Material indexes its pages.
+PREVIEW_SITE = {**SITE, "material_search": "yes"}
+
 
 @dataclass(frozen=True)
 class Regenerated:
@@ -100,7 +103,7 @@ class Preview:
                          if path.startswith(("articles/", "municipalities/", "themes/")) and path not in touched
                          and not path.endswith("/index.md")}
                 early = self._write_edited_articles(hb, ix, results, touched)
-        unpaged = render_unpaged(hb, ix, SITE, results, reuse=reuse)
+        unpaged = render_unpaged(hb, ix, PREVIEW_SITE, results, reuse=reuse)
         splits: dict[str, paging.Split] = {}
         pages = paginate(unpaged, splits)
         stats = write_tree(pages, self.root / DOCS_DIR)
@@ -113,7 +116,7 @@ class Preview:
 
     def _write_edited_articles(self, hb: Handbook, ix: CrossIndex, results: a11y.Results, touched: set[str]) -> int:
         """Render and write the changed articles' pages at once (they link to no anchor that an index holds)."""
-        renderer = Renderer(hb, ix, SITE, results)
+        renderer = Renderer(hb, ix, PREVIEW_SITE, results)
         pages = [renderer.page("article.md.j2", path, a=hb.articles[path.removeprefix("articles/").removesuffix(".md")])
                  for path in sorted(touched) if path.startswith("articles/")
                  and path.removeprefix("articles/").removesuffix(".md") in hb.articles]

@@ -2,41 +2,60 @@
 
 Material's browser-side index (lunr + TinySegmenter) misses Japanese compounds and mixed script
 and is rebuilt on every page load (31 s at 3,000 pages, see shared/notes/search.md). Instead we
-extract each built page's text here, normalise it once, and ship it with the entity names and
-synonyms to a small worker (``overrides/assets/javascripts/handbook-search.js``) that answers
-Material's search UI by normalised substring matching. Material's ``search_index.json`` becomes
-a stub that only carries the configuration; the worker downloads ``handbook_index.<hash>.json``
-(pages, entities, synonyms, normalisation tables), ``.txt`` (all page texts, UTF-16) and ``.bin``
-(a bigram filter per page) over http, or the same data as one ``.js`` script from file://.
+extract each built page's text here, normalise it once, and write an index that a small worker
+(``overrides/assets/javascripts/handbook-search.js``) loads piece by piece, so a reader downloads
+only what a query needs, even at national scale:
+
+- ``manifest.js``: pages (location, title, text chunk), entities, synonyms, normalisation tables;
+  the only file loaded before the search box is ready.
+- ``g<n>.js``: a shard of the character index. Every character and every pair of adjacent
+  characters of a page's lower-cased text lists the pages holding it; a query's pages are the
+  intersection over its pairs (exact for one or two characters, candidates for longer words).
+- ``t<n>.js``: page texts with their headings, loaded to check candidates and to cut snippets.
+
+Each file is one script, ``self.__hb({...});``: the worker evaluates it from file:// (the offline
+copy, where only scripts load) and parses the JSON between the call's parentheses over http.
 """
 
 from __future__ import annotations
 
-import array
 import base64
+import collections
+import concurrent.futures
 import hashlib
 import html
-import html.parser
 import itertools
 import json
+import multiprocessing
+import operator
+import os
 import re
-import sys
+import shutil
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from generator.model import Handbook
+from generator.printview import PRINT_PAGE
 from generator.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_display
 
 SEARCH_DIR = "search"
 INDEX_STEM = "handbook_index"
 WORKER = "assets/javascripts/handbook-search.js"
-FORMAT = 3
-TEXT_SEPARATOR = "\x00"
-BLOOM_LOG2 = 12
-BLOOM_BITS = 1 << BLOOM_LOG2
+FORMAT = 4
+SCRIPT_PREFIX = "self.__hb("
+SCRIPT_SUFFIX = ");\n"
+# A text chunk is closed once it holds this many characters: one or two pages at national scale,
+# so checking a candidate downloads little more than that page.
+CHUNK_CHARS = 2000
+# Shards are sized so a query of ten characters fetches about ten of these.
+SHARD_BYTES = 16_000
+MAX_SHARDS = 1024
+# From this many pages the stage reads and indexes the pages on two cores.
+PARALLEL_PAGES = 400
+# Postings longer than a page bitmap are stored as the bitmap (base64, after this mark).
+BITMAP_MARK = "~"
 
 # Full-width and half-width forms and the ideographic space: NFKC, applied only to these runs.
 WIDTH_CLASS = "[\u3000\uff00-\uffef]+"
@@ -142,91 +161,94 @@ class PageText:
 
 _MARK = "\ue000"
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+# MkDocs writes well-formed HTML: a tag (quoted attribute values may hold ">"), a comment, or text.
+_TOKEN = re.compile(r"""<(/?)([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<!--.*?-->|<![^>]*>|([^<]+)|<""", re.S)
+_ATTR = re.compile(r"""\s([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
-class _ArticleText(html.parser.HTMLParser):
-    """Collect the text of Material's ``article.md-content__inner`` with heading marks."""
+def _attrs(raw: str) -> dict[str, str]:
+    """Attribute values of a start tag, entities decoded."""
+    return {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "") for m in _ATTR.finditer(raw)}
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0  # >0 while inside the article
-        self.skip = 0  # >0 while inside an element whose text is not content
-        self.parts: list[str] = []
-        self.headings: list[tuple[str, list[str]]] = []
-        self.heading_depth = 0
-        self.title_parts: list[str] | None = None
-        self.page_title = ""
-        self.in_title = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "title":
-            self.in_title = True
-        if self.depth == 0:
-            if tag == "article" and "md-content__inner" in (a.get("class") or "").split():
-                self.depth = 1
-            return
-        if tag not in _VOID:
-            self.depth += 1
-        if self.skip:
-            if tag not in _VOID:
-                self.skip += 1
-            return
-        classes = set((a.get("class") or "").split())
-        if tag in _SKIPPED or classes & _SKIPPED_CLASSES:
-            self.skip = 1
-            return
+@dataclass
+class _Collected:
+    """Text parts with heading marks, and each heading's id and words, in document order."""
+
+    parts: list[str] = field(default_factory=list)
+    headings: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def _collect(fragment: str) -> _Collected:
+    """Walk the article's tags once: skip furniture, break at blocks, mark headings.
+
+    A tokenizing regex instead of ``html.parser``: at 7,000 pages the parser was most of this stage.
+    """
+    out = _Collected()
+    depth = skip = heading_depth = 0
+    for m in _TOKEN.finditer(fragment):
+        closing, tag, raw, data = m.group(1), m.group(2), m.group(3), m.group(4)
+        if data is not None:
+            if not skip:
+                text = html.unescape(data)
+                out.parts.append(text.replace(_MARK, ""))
+                if heading_depth:
+                    out.headings[-1][1].append(text)
+            continue
+        if tag is None:
+            continue  # a comment or declaration
+        tag = tag.lower()
+        void = tag in _VOID or raw.rstrip().endswith("/")
+        if closing:
+            if void:
+                continue
+            if heading_depth and depth == heading_depth:
+                heading_depth = 0
+            depth -= 1
+            if skip:
+                skip -= 1
+            elif tag in _BLOCK:
+                out.parts.append("\n")
+            continue
+        if not void:
+            depth += 1
+        if skip:
+            skip += 0 if void else 1
+            continue
+        attrs = _attrs(raw) if tag in _HEADING or "class=" in raw else {}
+        if tag in _SKIPPED or set(attrs.get("class", "").split()) & _SKIPPED_CLASSES:
+            skip = 0 if void else 1
+            continue
         if tag in _BLOCK:
-            self.parts.append("\n")
-        if re.fullmatch(r"h[1-6]", tag):
-            self.heading_depth = self.depth
-            self.headings.append((a.get("id") or "", []))
-            self.parts.append(_MARK)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-        if self.depth == 0 or tag in _VOID:
-            return
-        if self.heading_depth and self.depth == self.heading_depth:
-            self.heading_depth = 0
-        self.depth -= 1
-        if self.skip:
-            self.skip -= 1
-            return
-        if tag in _BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.page_title += data
-        if self.depth == 0 or self.skip:
-            return
-        self.parts.append(data.replace(_MARK, ""))
-        if self.heading_depth:
-            self.headings[-1][1].append(data)
+            out.parts.append("\n")
+        if tag in _HEADING:
+            heading_depth = depth
+            out.headings.append((attrs.get("id", ""), []))
+            out.parts.append(_MARK)
+    return out
 
 
 def extract(location: str, html_text: str, site_name: str = "") -> PageText | None:
     """The normalised article text of a built page, or None if it has no article."""
-    parser = _ArticleText()
     start = html_text.find('<article class="md-content__inner')
     end = html_text.rfind("</article>")
-    head = _TITLE.search(html_text)
-    if head:
-        parser.page_title = html.unescape(head.group(1))
-    # Only the article is parsed: navigation and sidebars are most of a page's HTML.
-    parser.feed(html_text[start : end + len("</article>")] if 0 <= start < end else html_text)
-    parser.close()
-    if not parser.parts and not parser.headings:
+    if not 0 <= start < end:
         return None
-    text = normalise("".join(parser.parts)).strip().replace(TEXT_SEPARATOR, "")
+    # Only the article's content is read: navigation and sidebars are most of a page's HTML.
+    inner = html_text[html_text.index(">", start) + 1 : end]
+    found = _collect(inner)
+    if not found.parts and not found.headings:
+        return None
+    head = _TITLE.search(html_text)
+    page_title = html.unescape(head.group(1)) if head else ""
+    text = normalise("".join(found.parts)).strip()
     sections: list[Section] = []
     out: list[str] = []
     pos = 0
     for i, chunk in enumerate(text.split(_MARK)):
         if i > 0:
-            anchor, words = parser.headings[i - 1]
+            anchor, words = found.headings[i - 1]
             prev, nxt = (out[-1][-1:] if out else ""), chunk[:1]
             if prev and nxt and _LATIN.match(prev) and _LATIN.match(nxt):
                 out.append(" ")
@@ -235,8 +257,8 @@ def extract(location: str, html_text: str, site_name: str = "") -> PageText | No
                 sections.append(Section(anchor, normalise("".join(words)).strip(), pos))
         out.append(chunk)
         pos += len(chunk)
-    headings = [normalise("".join(w)).strip() for _, w in parser.headings]
-    title = headings[0] if headings and headings[0] else normalise(parser.page_title).removesuffix(f"-{normalise(site_name)}")
+    headings = [normalise("".join(w)).strip() for _, w in found.headings]
+    title = headings[0] if headings and headings[0] else normalise(page_title).removesuffix(f"-{normalise(site_name)}")
     return PageText(location, title, "".join(out), sections)
 
 
@@ -247,6 +269,15 @@ def site_pages(site: Path) -> Iterator[tuple[str, Path]]:
         if rel == "404.html" or rel.split("/")[0] in {SEARCH_DIR, "assets"}:
             continue
         yield rel, path
+
+
+def searchable_locations(paths: Iterable[str]) -> list[str]:
+    """The built pages of the generated Markdown files, sorted: everything but the print view.
+
+    Every generated page tells Material not to index it (our index replaces Material's), so the
+    generator's own page list, not Material's index, says what is searchable.
+    """
+    return sorted(p.removesuffix(".md") + ".html" for p in paths if p.endswith(".md") and p != PRINT_PAGE)
 
 
 @dataclass(frozen=True)
@@ -286,10 +317,117 @@ def u16len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def index_meta(pages: list[PageText], ents: list[Entity]) -> dict[str, object]:
-    """Everything the worker loads except the page texts: pages, entities, synonyms, normalisation."""
+def chunks(pages: Sequence[PageText]) -> list[list[int]]:
+    """Consecutive pages grouped until a group holds CHUNK_CHARS characters."""
+    out: list[list[int]] = [[]]
+    size = 0
+    for d, p in enumerate(pages):
+        if size >= CHUNK_CHARS:
+            out.append([])
+            size = 0
+        out[-1].append(d)
+        size += len(p.text)
+    return out if out[0] else []
+
+
+def grams(text: str) -> set[str]:
+    """Every character and every pair of adjacent characters of a page's lower-cased text."""
+    low = text.lower()
+    return set(low) | set(map(str.__add__, low, low[1:]))
+
+
+def postings(pages: Sequence[PageText]) -> dict[str, list[int]]:
+    """For each gram, the pages (in index order) whose text holds it."""
+    out: dict[str, list[int]] = {}
+    for d, p in enumerate(pages):
+        for g in grams(p.text):
+            found = out.get(g)
+            if found is None:
+                out[g] = [d]
+            else:
+                found.append(d)
+    return out
+
+
+_BITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def encode_postings(docs: list[int], total: int) -> str:
+    """Gaps between page numbers in decimal, or a page bitmap when that is shorter (C-level loops only)."""
+    gaps = ",".join(map(str, itertools.chain(docs[:1], map(operator.sub, docs[1:], docs))))
+    bitmap_len = 4 * -(-((total + 7) // 8) // 3) + 1
+    if len(gaps) <= bitmap_len:
+        return gaps
+    flags = bytearray(total)
+    collections.deque(map(flags.__setitem__, docs, itertools.repeat(1)), maxlen=0)
+    bits = int(flags.translate(_BITS)[::-1], 2).to_bytes((total + 7) // 8, "little")
+    return BITMAP_MARK + base64.b64encode(bits).decode("ascii")
+
+
+def _read_part(site: Path, locations: Sequence[str], site_name: str) -> tuple[list[PageText], dict[str, list[int]]]:
+    """Extract some pages and index their grams: one worker's share of the stage."""
+    pages = [p for rel in locations if (site / rel).is_file()
+             and (p := extract(rel, (site / rel).read_text(encoding="utf-8"), site_name))]
+    return pages, postings(pages)
+
+
+def read_pages(site: Path, locations: Sequence[str], site_name: str) -> tuple[list[PageText], dict[str, list[int]]]:
+    """Every searchable page's text and the postings of its grams, on two cores for a large site."""
+    if len(locations) < PARALLEL_PAGES or (os.cpu_count() or 1) < 2:
+        return _read_part(site, locations, site_name)
+    half = len(locations) // 2
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(_read_part, [site, site], [locations[:half], locations[half:]], [site_name, site_name]))
+    (pages, merged), (more, later) = parts
+    offset = len(pages)
+    for g, docs in later.items():
+        shifted = list(map(offset.__add__, docs))
+        found = merged.get(g)
+        if found is None:
+            merged[g] = shifted
+        else:
+            found.extend(shifted)
+    return pages + more, merged
+
+
+def shard_of(gram: str, shards: int) -> int:
+    """FNV-1a over the gram's UTF-16 code units; the worker computes the same."""
+    h = 0x811C9DC5
+    data = gram.encode("utf-16-le")
+    for i in range(0, len(data), 2):
+        h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return h & (shards - 1)
+
+
+def shard_count(encoded_bytes: int) -> int:
+    """A power of two that keeps shards near SHARD_BYTES."""
+    n = 1
+    while n < MAX_SHARDS and encoded_bytes / n > SHARD_BYTES:
+        n *= 2
+    return n
+
+
+def script(payload: object) -> str:
+    """One index file: a script from file://, JSON between the parentheses over http."""
+    return f"{SCRIPT_PREFIX}{_dumps(payload)}{SCRIPT_SUFFIX}"
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def index_files(pages: Sequence[PageText], ents: list[Entity], found: dict[str, list[int]] | None = None) -> dict[str, str]:
+    """Every file of the index by name: manifest, gram shards and text chunks (``found``: the pages' postings)."""
+    groups = chunks(pages)
+    chunk_of = {d: c for c, docs in enumerate(groups) for d in docs}
+    found = postings(pages) if found is None else found
+    encoded = {g: encode_postings(docs, len(pages)) for g, docs in found.items()}
+    shards = shard_count(sum(len(g) + len(v) + 6 for g, v in encoded.items()))
+    sharded: list[dict[str, str]] = [{} for _ in range(shards)]
+    for g in sorted(encoded):
+        sharded[shard_of(g, shards)][g] = encoded[g]
     known = {p.location for p in pages}
-    return {
+    manifest = {
         "format": FORMAT,
         "normalise": {
             "lookalike": LOOKALIKE_CLASS,
@@ -299,104 +437,47 @@ def index_meta(pages: list[PageText], ents: list[Entity]) -> dict[str, object]:
             "latin": LATIN_CLASS,
             "edge": EDGE_PUNCT_CLASS,
         },
-        "docs": [
-            [p.location, p.title, [[s.anchor, s.title, u16len(p.text[: s.offset])] for s in p.sections]] for p in pages
-        ],
-        "lengths": [u16len(p.text) for p in pages],
-        "bloom": {"bits": BLOOM_BITS, "log2": BLOOM_LOG2},
+        "docs": [[p.location, p.title, chunk_of[d]] for d, p in enumerate(pages)],
+        "shards": shards,
         "entities": [[e.location, [normalise(n) for n in e.names]] for e in ents if e.location.split("#")[0] in known],
         "synonyms": [[normalise(n) for n in g] for g in synonym_groups(ents)],
     }
+    files = {"manifest.js": script(manifest)}
+    files.update((f"g{i}.js", script({"shard": i, "grams": grams_})) for i, grams_ in enumerate(sharded))
+    for c, docs in enumerate(groups):
+        texts = [[d, pages[d].text, [[s.anchor, s.title, u16len(pages[d].text[: s.offset])] for s in pages[d].sections]]
+                 for d in docs]
+        files[f"t{c}.js"] = script({"chunk": c, "docs": texts})
+    return files
 
 
-_M32 = 0xFFFFFFFF
-
-
-def bigram_bits(a: int, b: int) -> tuple[int, int]:
-    """Two bit positions (0..BLOOM_BITS-1) for a pair of UTF-16 code units; the worker computes the same."""
-    h1 = (((a * 0x9E3779B1) & _M32) ^ ((b * 0x85EBCA77) & _M32)) >> (32 - BLOOM_LOG2)
-    h2 = (((a * 0xC2B2AE3D) & _M32) ^ ((b * 0x27D4EB2F) & _M32)) >> (32 - BLOOM_LOG2)
-    return h1, h2
-
-
-def bloom(text: str, cache: dict[tuple[int, int], tuple[int, int]] | None = None) -> bytearray:
-    """A page's bigram filter: every pair of adjacent characters of its lower-cased text sets two bits.
-
-    The worker tests a query's pairs against it and reads only the pages that may contain the
-    query, instead of scanning every page (18 million characters at national scale).
-    """
-    cache = {} if cache is None else cache
-    units = array.array("H", text.lower().encode("utf-16-le"))
-    if sys.byteorder == "big":
-        units.byteswap()
-    bits = bytearray(BLOOM_BITS // 8)
-    for pair in set(itertools.pairwise(units)):
-        hashed = cache.get(pair)
-        if hashed is None:
-            hashed = cache[pair] = bigram_bits(*pair)
-        for h in hashed:
-            bits[h >> 3] |= 1 << (h & 7)
-    return bits
-
-
-def blooms(pages: list[PageText]) -> bytes:
-    """All pages' bigram filters, one after another."""
-    cache: dict[tuple[int, int], tuple[int, int]] = {}
-    return b"".join(bloom(p.text, cache) for p in pages)
-
-
-def joined_text(pages: list[PageText]) -> str:
-    """All page texts in one string, NUL between pages (a query never contains NUL)."""
-    return TEXT_SEPARATOR.join(p.text for p in pages)
-
-
-def _dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-
-
-def searchable(site: Path, material: dict[str, Any] | None) -> list[tuple[str, Path]]:
-    """Pages Material indexed (so ``search: exclude`` in front matter is honoured), in its nav order."""
-    pages = dict(site_pages(site))
-    if not material:
-        return list(pages.items())
-    previous = material.get("config", {}).get("handbook")
-    if previous:  # a site indexed before: keep the pages chosen then
-        meta = json.loads((site / f"{previous['index']}.json").read_text(encoding="utf-8"))
-        locations = [str(d[0]) for d in meta["docs"]]
-    else:
-        locations = [str(d["location"]).split("#")[0] or "index.html" for d in material.get("docs", [])]
-    return [(rel, pages[rel]) for rel in dict.fromkeys(locations) if rel in pages]
-
-
-def write_index(site: Path, hb: Handbook, site_name: str = "") -> SearchStats:
-    """Replace Material's search index in a built site with ours (stub + data + script variants)."""
+def write_index(site: Path, hb: Handbook, locations: Iterable[str], site_name: str = "") -> SearchStats:
+    """Replace Material's search index in a built site with ours: a stub for Material and the index folder."""
     out = site / SEARCH_DIR
     stub_path = out / "search_index.json"
-    material = json.loads(stub_path.read_text(encoding="utf-8")) if stub_path.exists() else None
-    pages = [p for rel, path in searchable(site, material) if (p := extract(rel, path.read_text(encoding="utf-8"), site_name))]
-    meta = _dumps(index_meta(pages, entities(hb)))
-    text = joined_text(pages)
-    # Over http the texts travel as UTF-16: 2 bytes per kanji instead of 3, decoded without parsing.
-    binary = text.encode("utf-16-le")
-    filters = blooms(pages)
-    digest = hashlib.sha256(meta.encode("utf-8") + binary + filters).hexdigest()[:12]
-    name = f"{INDEX_STEM}.{digest}"
+    material = json.loads(stub_path.read_text(encoding="utf-8")) if stub_path.exists() else {}
+    pages, found = read_pages(site, list(locations), site_name)
+    files = index_files(pages, entities(hb), found)
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+    name = f"{INDEX_STEM}.{digest.hexdigest()[:12]}"
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob(f"{INDEX_STEM}.*"):
-        old.unlink()
-    (out / f"{name}.json").write_text(meta, encoding="utf-8")
-    (out / f"{name}.txt").write_bytes(binary)
-    (out / f"{name}.bin").write_bytes(filters)
-    # From file:// the worker runs in an iframe and can only load scripts.
-    script = (
-        f"self.__handbookSearchIndex={meta};\n"
-        f"self.__handbookSearchText={json.dumps(text, ensure_ascii=False)};\n"
-        f'self.__handbookSearchBloom="{base64.b64encode(filters).decode("ascii")}";\n'
-    )
-    (out / f"{name}.js").write_text(script, encoding="utf-8")
-    config = dict(material["config"]) if material else {}
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    folder = out / name
+    folder.mkdir()
+    size = 0
+    for file_name, content in files.items():
+        data = content.encode("utf-8")
+        (folder / file_name).write_bytes(data)
+        size += len(data)
+    config = dict(material.get("config", {}))
     config["handbook"] = {"index": f"{SEARCH_DIR}/{name}", "format": FORMAT}
     stub = _dumps({"config": config, "docs": []})
     stub_path.write_text(stub, encoding="utf-8")
     (out / "search_index.js").write_text(f"var __index = {stub}", encoding="utf-8")
-    return SearchStats(len(pages), len(text), len(meta.encode("utf-8")) + len(binary) + len(filters), name)
+    return SearchStats(len(pages), sum(len(p.text) for p in pages), size, name)

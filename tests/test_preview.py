@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import write_corpus
+from generator import a11y
 from generator.build import DOCS_DIR, generate
-from generator.preview import Preview
+from generator.preview import PREVIEW_SITE, Preview
+from generator.render import render
 from tests.conftest import ROOT, copy_repo
 
 
@@ -33,8 +35,10 @@ def docs(root: Path) -> dict[str, bytes]:
 
 
 def full(root: Path) -> dict[str, bytes]:
-    """What a full generation produces now, as bytes by path."""
-    return {p.path: p.data for p in generate(root).pages}
+    """What a full generation produces now, as bytes by path (rendered for the preview: Material indexes it)."""
+    generated = generate(root)
+    pages = render(generated.handbook, generated.index, PREVIEW_SITE, a11y.load_results(root))
+    return {p.path: p.data for p in pages}
 
 
 def test_an_article_edit_renders_few_pages_writes_only_changes_and_equals_a_full_build(corpus: Path) -> None:
@@ -121,3 +125,14 @@ def test_serve_shows_an_edit_and_stops_with_its_mkdocs_on_sigterm(tmp_path: Path
         assert server.wait(timeout=60) == 0
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0, "MkDocs must stop with serve"
+
+
+def test_preview_pages_keep_materials_search_and_built_pages_leave_it_to_ours(corpus: Path) -> None:
+    # mkdocs serve has no build-time index, so only the preview lets Material index its pages.
+    marker = b"search:\n  exclude: true\n"
+    preview = Preview(corpus).regenerate()
+    previewed = {p.path: p.data for p in preview.generated.pages}
+    built = {p.path: p.data for p in generate(corpus).pages}
+    assert marker not in previewed["articles/article-00050.md"]
+    assert marker in built["articles/article-00050.md"]
+    assert marker in previewed["print.md"], "the print view is never searchable"

@@ -180,17 +180,27 @@ def test_query_markup_is_never_interpreted(http_box: SearchBox) -> None:
     assert page.evaluate("() => window.__xss") is None
 
 
-def test_search_makes_no_request_after_ready(http_box: SearchBox) -> None:
-    seen: list[str] = []
-
-    def record(request: Any) -> None:
-        seen.append(request.url)
-
-    http_box.page.on("request", record)
-    for query in ("磐梯町", "BPR", "テレワーク"):
-        http_box.search(query)
-    http_box.page.remove_listener("request", record)
-    assert seen == []
+def test_a_query_loads_only_its_part_of_the_index_from_the_site(browser: Any, http_url: str, site_dir: Path) -> None:
+    """No search service, no third party: a query fetches a few index files of this site, each once."""
+    index = next((site_dir / "search").glob("handbook_index.*/"))
+    context = browser.new_context(locale="ja-JP")
+    try:
+        box = SearchBox(context.new_page(), http_url)
+        box.open(http_url)
+        seen: list[str] = []
+        box.page.on("request", lambda request: seen.append(request.url))
+        box.search("磐梯町")
+        prefix = f"{http_url}search/{index.name}/"
+        assert seen and all(url.startswith(prefix) for url in seen), seen
+        names = {url.removeprefix(prefix) for url in seen}
+        assert any(n.startswith("g") for n in names) and any(n.startswith("t") for n in names), names
+        assert len(names) < len(list(index.iterdir())) / 2, "一つの検索で索引の半分以上を読まない"
+        seen.clear()
+        for query in ("磐梯", "磐梯町"):
+            box.search(query)
+        assert seen == [], "読み込んだ索引ファイルは再利用する"
+    finally:
+        context.close()
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

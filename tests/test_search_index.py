@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.search import (
-    bigram_bits,
-    bloom,
+    BITMAP_MARK,
+    SCRIPT_PREFIX,
+    SCRIPT_SUFFIX,
+    PageText,
+    chunks,
+    encode_postings,
     extract,
     fold,
     lookalike_table,
@@ -17,6 +24,7 @@ from generator.search import (
     query_phrase,
     query_terms,
     search_key,
+    shard_of,
     strip_edges,
 )
 
@@ -117,30 +125,95 @@ def test_extract_skips_pages_without_an_article() -> None:
     assert extract("x.html", "<html><body><p>リダイレクト</p></body></html>") is None
 
 
-def test_built_site_has_stub_index_and_data(site_dir: Path) -> None:
+def read_script(path: Path) -> dict[str, Any]:
+    """An index file's payload, parsed the way the worker does over http."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(SCRIPT_PREFIX) and text.endswith(SCRIPT_SUFFIX), path
+    payload: dict[str, Any] = json.loads(text[len(SCRIPT_PREFIX) : -len(SCRIPT_SUFFIX)])
+    return payload
+
+
+def decode(postings: str) -> list[int]:
+    """Page numbers from an encoded postings string (handbook-search.js decode)."""
+    if postings.startswith(BITMAP_MARK):
+        bits = base64.b64decode(postings[1:])
+        return [i * 8 + k for i, b in enumerate(bits) for k in range(8) if b & (1 << k)]
+    return list(itertools.accumulate(int(gap) for gap in postings.split(",")))
+
+
+@pytest.fixture(scope="module")
+def index_dir(site_dir: Path) -> Path:
     stub = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert stub["docs"] == []
+    return site_dir / stub["config"]["handbook"]["index"]
+
+
+def test_built_site_has_stub_index_and_manifest(site_dir: Path, index_dir: Path) -> None:
+    stub = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert stub["docs"] == [], "Material's own index is replaced by a stub"
     assert stub["config"]["lang"] == ["ja"]
-    name = stub["config"]["handbook"]["index"]
-    data = json.loads((site_dir / f"{name}.json").read_text(encoding="utf-8"))
-    texts = (site_dir / f"{name}.txt").read_bytes().decode("utf-16-le").split("\x00")
-    filters = (site_dir / f"{name}.bin").read_bytes()
-    assert len(filters) == len(data["docs"]) * data["bloom"]["bits"] // 8
-    script = (site_dir / f"{name}.js").read_text(encoding="utf-8")
-    assert script.startswith("self.__handbookSearchIndex={") and script.rstrip().endswith(";")
-    assert "self.__handbookSearchText=" in script
     assert (site_dir / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = {")
-    locations = [d[0] for d in data["docs"]]
+    manifest = read_script(index_dir / "manifest.js")
+    locations = [d[0] for d in manifest["docs"]]
     assert "themes/gov-cloud-standardization.html" in locations
-    assert "print.html" not in locations, "search: exclude のページは索引に入れない"
+    assert "print.html" not in locations, "印刷用ページは索引に入れない"
     assert "404.html" not in locations
-    assert ["ガバメントクラウド", "ガバクラ"] in data["synonyms"]
-    assert ["CDO", "最高デジタル責任者", "Chief Digital Officer"] in data["synonyms"]
-    assert len(texts) == len(data["docs"]) == len(data["lengths"])
-    assert [len(t.encode("utf-16-le")) // 2 for t in texts] == data["lengths"]
-    glossary = texts[locations.index("glossary.html")]
-    anchors = {a: offset for a, _, offset in data["docs"][locations.index("glossary.html")][2]}
-    assert glossary[anchors["g-gov-cloud"] :].startswith("ガバメントクラウド")
+    assert ["ガバメントクラウド", "ガバクラ"] in manifest["synonyms"]
+    assert ["CDO", "最高デジタル責任者", "Chief Digital Officer"] in manifest["synonyms"]
+    assert {p.name for p in index_dir.iterdir()} == {
+        "manifest.js", *(f"g{i}.js" for i in range(manifest["shards"])),
+        *(f"t{c}.js" for c in {d[2] for d in manifest["docs"]}),
+    }
+
+
+def test_every_page_text_is_in_the_chunk_the_manifest_names(index_dir: Path) -> None:
+    manifest = read_script(index_dir / "manifest.js")
+    texts: dict[int, tuple[str, list[list[Any]]]] = {}
+    for path in sorted(index_dir.glob("t*.js")):
+        chunk = read_script(path)
+        for d, text, sections in chunk["docs"]:
+            assert manifest["docs"][d][2] == chunk["chunk"] == int(path.stem[1:])
+            texts[d] = (text, sections)
+    assert sorted(texts) == list(range(len(manifest["docs"])))
+    glossary, sections = texts[[d[0] for d in manifest["docs"]].index("glossary.html")]
+    offsets = {anchor: offset for anchor, _, offset in sections}
+    # Offsets count UTF-16 code units, as the worker's strings do.
+    units = glossary.encode("utf-16-le")
+    assert units[2 * offsets["g-gov-cloud"] :].decode("utf-16-le").startswith("ガバメントクラウド")
+
+
+def test_every_gram_of_every_page_lists_that_page(index_dir: Path) -> None:
+    manifest = read_script(index_dir / "manifest.js")
+    shards = [read_script(index_dir / f"g{i}.js")["grams"] for i in range(manifest["shards"])]
+    texts = {d: text for path in index_dir.glob("t*.js") for d, text, _ in read_script(path)["docs"]}
+    for d, text in texts.items():
+        low = text.lower()
+        for gram in set(low) | {low[i : i + 2] for i in range(len(low) - 1)}:
+            assert d in decode(shards[shard_of(gram, manifest["shards"])][gram]), (gram, d)
+    assert all(gram in shards[i] for i in range(len(shards)) for gram in shards[i]
+               if shard_of(gram, len(shards)) == i), "each gram sits in the shard its hash names"
+    assert "磐梯" in shards[shard_of("磐梯", len(shards))]
+    assert "ぽぽ" not in shards[shard_of("ぽぽ", len(shards))]
+
+
+def test_postings_use_gaps_or_a_bitmap_whichever_is_shorter() -> None:
+    assert encode_postings([3, 4, 10], 1000) == "3,1,6"
+    dense = list(range(0, 40, 2))
+    encoded = encode_postings(dense, 40)
+    assert encoded.startswith(BITMAP_MARK) and decode(encoded) == dense
+    assert decode(encode_postings([0, 7, 8, 999], 1000)) == [0, 7, 8, 999]
+
+
+def test_shard_hash_is_fnv1a_over_utf16_units() -> None:
+    # handbook-search.js shardOf computes the same with Math.imul; a mismatch loses every result.
+    assert shard_of("a", 1 << 30) == 0xE40C292C & ((1 << 30) - 1)  # the published FNV-1a of "a"
+    assert shard_of("磐梯", 1) == 0
+    assert {shard_of(g, 16) for g in ("DX", "dx", "デジ", "ジタ", "タル")} <= set(range(16))
+
+
+def test_chunks_close_at_the_size_limit() -> None:
+    pages = [PageText(f"p{i}.html", "t", "あ" * size) for i, size in enumerate((1500, 600, 10, 5000, 20))]
+    assert chunks(pages) == [[0, 1], [2, 3], [4]]
+    assert chunks([]) == []
 
 
 def test_worker_is_what_the_pages_load(site_dir: Path) -> None:
@@ -150,13 +223,3 @@ def test_worker_is_what_the_pages_load(site_dir: Path) -> None:
     patch = html.index('c.search="assets/javascripts/handbook-search.js"')
     assert config < patch < html.index("bundle.")
     assert (site_dir / "assets" / "javascripts" / "handbook-search.js").is_file()
-
-
-def test_bigram_filter_matches_the_workers_hash() -> None:
-    # The worker computes the same two bits with Math.imul (overrides/assets/javascripts/handbook-search.js).
-    assert bigram_bits(ord("ガ"), ord("バ")) == (2841, 410)
-    assert bigram_bits(100, 120) == (178, 2656)
-    bits = bloom(normalise("ＮＴＴ東日本"))
-    for a, b in (("n", "t"), ("t", "t"), ("t", "東"), ("東", "日"), ("日", "本")):
-        for h in bigram_bits(ord(a), ord(b)):
-            assert bits[h >> 3] & (1 << (h & 7)), (a, b)

@@ -2,56 +2,88 @@
  * 自治体DXハンドブックの検索ワーカー(Material for MkDocs の検索 UI に答えます)。
  *
  * Why: Material's own worker rebuilds a lunr index in the browser on every page load and
- * splits Japanese badly. generator/search.py builds the index at build time; this worker only
- * loads it and answers by normalised substring matching, so what a reader types finds the pages
- * that contain it. Protocol (Material 9.8): {type, data}, SETUP=0, READY=1, QUERY=2, RESULT=3.
- * From file:// it runs inside Material's iframe-worker shim, where importScripts is async.
+ * splits Japanese badly. generator/search.py builds the index at build time; this worker loads
+ * a small manifest, and for each query only the index shards of the query's characters and the
+ * texts of the pages it shows, so search is ready at once and a reader downloads little even at
+ * national scale. Protocol (Material 9.8): {type, data}, SETUP=0, READY=1, QUERY=2, RESULT=3.
+ * From file:// it runs inside Material's iframe-worker shim, where only scripts load.
  *
- * Data: <index>.json (pages, entities, synonyms, normalisation) and the texts of all pages in
- * one string, NUL between pages: <index>.txt (UTF-16LE) over http, <index>.js from file://.
+ * Index files (one folder per build): manifest.js, g<n>.js (for every character and pair of
+ * adjacent characters, the pages holding it), t<n>.js (page texts and headings). Each is
+ * `self.__hb({...});`: evaluated as a script from file://, parsed as JSON over http.
  */
 "use strict";
 (() => {
   const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+  const SCRIPT_PREFIX = "self.__hb(", SCRIPT_SUFFIX = ");\n", BITMAP_MARK = "~";
   const SNIPPET_BEFORE = 40, SNIPPET_AFTER = 80;
-  const MAX_SECTIONS = 5, SECTION_DOCS = 20, SNIPPET_DOCS = 100, MAX_COUNT = 3;
-  let ix = null;
+  const MAX_SECTIONS = 5, SECTION_DOCS = 20, MAX_COUNT = 3;
+  // Candidates are checked against their text: all of them up to CHECK_ALL, else the best CHECK_TOP.
+  const CHECK_ALL = 40, CHECK_TOP = 20;
+  const inFrame = typeof document !== "undefined";
+  let ix = null, latest = 0;
 
   /** The site root, from this script's own URL (a real worker, or a script tag in the shim's iframe). */
   function siteRoot() {
-    const script = typeof document !== "undefined" ? document.querySelector("script[src]") : null;
+    const script = inFrame ? document.querySelector("script[src]") : null;
     const here = (script ? script.src : self.location.href).split("?")[0];
     return new URL("../../", here);
   }
+  const root = siteRoot();
 
-  /** Load the build-time index: JSON + UTF-16 text over http, the script variant from file://. */
-  async function load(config) {
-    const base = new URL(config.handbook.index, siteRoot());
-    if (typeof document !== "undefined" || base.protocol === "file:") {
-      await importScripts(`${base}.js`);
-      const bloom = Uint8Array.from(atob(self.__handbookSearchBloom), c => c.charCodeAt(0));
-      const data = { meta: self.__handbookSearchIndex, text: self.__handbookSearchText, bloom };
-      self.__handbookSearchIndex = self.__handbookSearchText = self.__handbookSearchBloom = undefined;
-      return data;
+  /** Payloads delivered by index scripts, under the file name their content says they came from. */
+  const arrived = new Map();
+  const nameOf = p => (p.shard !== undefined ? `g${p.shard}.js` : p.chunk !== undefined ? `t${p.chunk}.js` : "manifest.js");
+  self.__hb = payload => { arrived.set(nameOf(payload), payload); };
+
+  /** A script tag per file, loaded in parallel (the shim's importScripts cannot report a missing file). */
+  function viaScript(url, name) {
+    return new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = url;
+      tag.onload = () => {
+        tag.remove();
+        const payload = arrived.get(name);
+        arrived.delete(name);
+        if (payload) resolve(payload);
+        else reject(new Error(`索引ファイルの中身が違います: ${url}`));
+      };
+      tag.onerror = () => { tag.remove(); reject(new Error(`読み込めません: ${url}`)); };
+      document.body.appendChild(tag);
+    });
+  }
+
+  /** One index file: fetched and parsed over http, evaluated as a script from file://. */
+  async function fetchFile(base, name) {
+    const url = `${base}/${name}`;
+    if (inFrame) return viaScript(url, name);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`読み込めません: ${url} (${response.status})`);
+    const text = await response.text();
+    return JSON.parse(text.slice(SCRIPT_PREFIX.length, text.length - SCRIPT_SUFFIX.length));
+  }
+
+  /** Each file is loaded once per page view; repeated and refined queries reuse it. */
+  const files = new Map();
+  function file(name) {
+    if (!files.has(name)) {
+      const p = fetchFile(ix.base, name);
+      p.catch(() => files.delete(name));
+      files.set(name, p);
     }
-    const [meta, bytes, bloom] = await Promise.all([
-      fetch(`${base}.json`).then(r => r.json()),
-      fetch(`${base}.txt`).then(r => r.arrayBuffer()),
-      fetch(`${base}.bin`).then(r => r.arrayBuffer()),
-    ]);
-    return { meta, text: new TextDecoder("utf-16le").decode(bytes), bloom: new Uint8Array(bloom) };
+    return files.get(name);
   }
 
   /**
-   * Over http, start loading as soon as the worker starts instead of waiting for SETUP: the page
-   * first fetches the same small search_index.json and only then posts it here.
+   * Over http, start loading the manifest as soon as the worker starts instead of waiting for
+   * SETUP: the page first fetches the same small search_index.json and only then posts it here.
    */
   function prefetch() {
-    if (typeof document !== "undefined" || typeof fetch !== "function") return null;
-    return fetch(new URL("search/search_index.json", siteRoot()))
+    if (inFrame || typeof fetch !== "function") return null;
+    return fetch(new URL("search/search_index.json", root))
       .then(response => response.json())
       .then(stub => {
-        const data = load(stub.config);
+        const data = fetchFile(new URL(stub.config.handbook.index, root).href, "manifest.js");
         data.catch(() => null);
         return { index: stub.config.handbook.index, data };
       })
@@ -82,44 +114,15 @@
     return { fold, squeeze, strip, key, space: new RegExp(n.space) };
   }
 
-  /**
-   * The preview (mkdocs serve) has no build-time index: index Material's own page texts, with the
-   * same folding (look-alikes by NFKC), no entities, synonyms or filter.
-   */
-  function fromMaterial(docs) {
-    const n = {
-      lookalike: "[\u00a0\u2160-\u217f\u2e80-\u2eff\u2f00-\u2fdf]", table: {},
-      width: "[\u3000\uff00-\uffef]+", latin: "[0-9A-Za-z\u00c0-\u024f]",
-      space: "[\t\n\v\f\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+",
-      edge: "[\"'()\\[\\]{}<>「」『』【】〔〕〈〉《》（）［］｛｝、。，．,.!?！？:;：；…‥・/／〜~]+",
-    };
-    const { fold, squeeze } = normaliser(n);
-    const entities = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " " };
-    const pages = new Map();
-    for (const doc of docs) {
-      const [page] = doc.location.split("#");
-      const plain = `${doc.title} ${doc.text}`.replace(/<[^>]+>/g, " ").replace(/&[a-z0-9#]+;/g, e => entities[e] ?? e);
-      if (!pages.has(page)) pages.set(page, { title: doc.title.replace(/<[^>]+>/g, ""), parts: [] });
-      pages.get(page).parts.push(plain);
-    }
-    const texts = [...pages.values()].map(p => squeeze(fold(p.parts.join(" ").normalize("NFKC"))).trim());
-    const meta = {
-      normalise: n, docs: [...pages].map(([location, p]) => [location, p.title, []]),
-      lengths: texts.map(t => t.length), entities: [], synonyms: [], bloom: null,
-    };
-    return { meta, text: texts.join("\u0000"), bloom: null };
-  }
-
-  function prepare({ meta, text, bloom }) {
-    const norm = normaliser(meta.normalise);
-    const starts = new Int32Array(meta.docs.length + 1);
-    meta.lengths.forEach((len, i) => { starts[i + 1] = starts[i] + len + 1; });
-    const docs = meta.docs.map(([location, title, sections]) => ({
-      location, title, titleLower: title.toLowerCase(), titleHtml: esc(title), sections,
+  /** The worker's view of the manifest: pages, entity names and synonyms, keyed like queries. */
+  function prepare(manifest, base) {
+    const norm = normaliser(manifest.normalise);
+    const docs = manifest.docs.map(([location, title, chunk]) => ({
+      location, title, titleLower: title.toLowerCase(), titleHtml: esc(title), chunk,
     }));
     const byLocation = new Map(docs.map((d, i) => [d.location, i]));
     const entities = new Map();
-    for (const [location, names] of meta.entities) {
+    for (const [location, names] of manifest.entities) {
       const [page, anchor] = location.split("#");
       const doc = byLocation.get(page);
       if (doc === undefined) continue;
@@ -130,7 +133,7 @@
       }
     }
     const synonyms = new Map();
-    for (const group of meta.synonyms) {
+    for (const group of manifest.synonyms) {
       const [canonical, ...aliases] = group.map(norm.key);
       const add = (k, others) => {
         const list = synonyms.get(k) || [];
@@ -140,11 +143,38 @@
       add(canonical, aliases);
       for (const a of aliases) add(a, [canonical]);
     }
-    // One string for all pages; lower-casing keeps every offset (the build made sure of it).
-    const lower = text.toLowerCase();
-    const pages = docs.map((_, d) => lower.slice(starts[d], starts[d + 1] - 1));
-    const filter = bloom ? { bytes: bloom, size: meta.bloom.bits >> 3, shift: 32 - meta.bloom.log2 } : null;
-    return { ...norm, docs, starts, text, lower, pages, filter, entities, synonyms };
+    return { ...norm, base, docs, shards: manifest.shards, entities, synonyms, texts: new Map(), material: null };
+  }
+
+  /**
+   * The preview (mkdocs serve) has no build-time index: Material's page texts, folded the same
+   * way (look-alikes by NFKC) and scanned whole, with no entities or synonyms.
+   */
+  function fromMaterial(docs) {
+    const n = {
+      lookalike: "[\u00a0\u2160-\u217f\u2e80-\u2eff\u2f00-\u2fdf]", table: {},
+      width: "[\u3000\uff00-\uffef]+", latin: "[0-9A-Za-z\u00c0-\u024f]",
+      space: "[\t\n\v\f\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+",
+      edge: "[\"'()\\[\\]{}<>「」『』【】〔〕〈〉《》（）［］｛｝、。，．,.!?！？:;：；…‥・/／〜~]+",
+    };
+    const norm = normaliser(n);
+    const entities = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " " };
+    const pages = new Map();
+    for (const doc of docs) {
+      const [page] = doc.location.split("#");
+      const plain = `${doc.title} ${doc.text}`.replace(/<[^>]+>/g, " ").replace(/&[a-z0-9#]+;/g, e => entities[e] ?? e);
+      if (!pages.has(page)) pages.set(page, { title: doc.title.replace(/<[^>]+>/g, ""), parts: [] });
+      pages.get(page).parts.push(plain);
+    }
+    const list = [...pages];
+    const texts = new Map(list.map(([, p], d) => {
+      const text = norm.squeeze(norm.fold(p.parts.join(" ").normalize("NFKC"))).trim();
+      return [d, { text, lower: text.toLowerCase(), sections: [] }];
+    }));
+    const docsOut = list.map(([location, p]) => ({
+      location, title: p.title, titleLower: p.title.toLowerCase(), titleHtml: esc(p.title), chunk: -1,
+    }));
+    return { ...norm, base: null, docs: docsOut, shards: 0, entities: new Map(), synonyms: new Map(), texts, material: true };
   }
 
   const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -165,43 +195,71 @@
     };
   }
 
-  /** The filter bytes and bits a needle's character pairs set (generator/search.py bigram_bits). */
-  function masks(needle) {
-    if (!ix.filter) return [];
-    const { shift } = ix.filter;
-    const bytes = new Map();
-    for (let i = 0; i + 1 < needle.length; i++) {
-      const a = needle.charCodeAt(i), b = needle.charCodeAt(i + 1);
-      for (const h of [
-        (Math.imul(a, 0x9E3779B1) ^ Math.imul(b, 0x85EBCA77)) >>> shift,
-        (Math.imul(a, 0xC2B2AE3D) ^ Math.imul(b, 0x27D4EB2F)) >>> shift,
-      ]) bytes.set(h >> 3, (bytes.get(h >> 3) || 0) | (1 << (h & 7)));
-    }
-    return [...bytes];
+  /** FNV-1a over UTF-16 code units: the shard of a gram (generator/search.py shard_of). */
+  function shardOf(gram) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < gram.length; i++) h = Math.imul(h ^ gram.charCodeAt(i), 0x01000193) >>> 0;
+    return h & (ix.shards - 1);
   }
 
-  /**
-   * First position (in the joined text) of a needle in each page, -1 where absent. Only pages
-   * whose bigram filter has all of the needle's pairs are read.
-   */
-  function firstHits(needle) {
-    const hits = new Int32Array(ix.docs.length).fill(-1);
-    const need = masks(needle), { bytes, size } = ix.filter || { bytes: null, size: 0 };
-    for (let d = 0; d < ix.docs.length; d++) {
-      const base = d * size;
-      let maybe = true;
-      for (let k = 0; k < need.length && maybe; k++) maybe = (bytes[base + need[k][0]] & need[k][1]) === need[k][1];
-      if (!maybe) continue;
-      const at = ix.pages[d].indexOf(needle);
-      if (at >= 0) hits[d] = ix.starts[d] + at;
-    }
-    return hits;
+  /** The grams that decide a needle's pages: itself up to two characters, else its pairs. */
+  function gramsOf(needle) {
+    if (needle.length <= 2) return [needle];
+    const out = new Set();
+    for (let i = 0; i + 1 < needle.length; i++) out.add(needle.slice(i, i + 2));
+    return [...out];
   }
 
-  function count(needle, d, at) {
-    const page = ix.pages[d];
+  /** Page numbers from gaps in decimal, or from a page bitmap. */
+  function decode(postings) {
+    if (postings.startsWith(BITMAP_MARK)) {
+      const bytes = atob(postings.slice(1)), out = [];
+      for (let i = 0; i < bytes.length; i++) {
+        const b = bytes.charCodeAt(i);
+        for (let k = 0; k < 8; k++) if (b & (1 << k)) out.push(i * 8 + k);
+      }
+      return out;
+    }
+    let d = 0;
+    return postings.split(",").map(gap => (d += +gap));
+  }
+
+  /** Load the shards of every needle's grams, then each needle's candidate pages (sorted). */
+  async function candidates(needles) {
+    const grams = new Set(needles.flatMap(gramsOf));
+    const shards = new Set([...grams].map(shardOf));
+    const loaded = new Map(await Promise.all([...shards].map(async s => [s, (await file(`g${s}.js`)).grams])));
+    const lists = new Map();
+    for (const g of grams) {
+      const postings = loaded.get(shardOf(g))[g];
+      lists.set(g, postings ? decode(postings) : []);
+    }
+    const out = new Map();
+    for (const needle of needles) {
+      const parts = gramsOf(needle).map(g => lists.get(g)).sort((a, b) => a.length - b.length);
+      let set = parts[0];
+      for (const other of parts.slice(1)) {
+        if (!set.length) break;
+        const has = new Set(other);
+        set = set.filter(d => has.has(d));
+      }
+      out.set(needle, { docs: set, exact: needle.length <= 2 });
+    }
+    return out;
+  }
+
+  /** The text, lower-cased text and headings of some pages, loading the chunks that hold them. */
+  async function loadTexts(docIds) {
+    const missing = [...new Set(docIds.filter(d => !ix.texts.has(d)).map(d => ix.docs[d].chunk))];
+    const chunks = await Promise.all(missing.map(c => file(`t${c}.js`)));
+    for (const chunk of chunks)
+      for (const [d, text, sections] of chunk.docs)
+        if (!ix.texts.has(d)) ix.texts.set(d, { text, lower: text.toLowerCase(), sections });
+  }
+
+  function count(lower, needle, at) {
     let n = 0;
-    for (let i = at - ix.starts[d]; i >= 0 && n < MAX_COUNT; i = page.indexOf(needle, i + needle.length)) n++;
+    for (let i = at; i >= 0 && n < MAX_COUNT; i = lower.indexOf(needle, i + needle.length)) n++;
     return n;
   }
 
@@ -234,17 +292,16 @@
     return out + esc(text.slice(pos, to));
   }
 
-  /** An escaped excerpt around an absolute position, matches marked, within [start, end). */
-  function snippet(needles, at, start, end) {
+  /** An escaped excerpt of a page around a position, matches marked, within [start, end). */
+  function snippet(page, needles, at, start, end) {
     const from = Math.max(start, at - SNIPPET_BEFORE);
     const to = Math.min(end, at + SNIPPET_AFTER);
-    const hits = hitsIn(ix.lower, needles, from, to);
-    return `<p>${from > start ? "…" : ""}${mark(ix.text, hits, from, to)}${to < end ? "…" : ""}</p>`;
+    const hits = hitsIn(page.lower, needles, from, to);
+    return `<p>${from > start ? "…" : ""}${mark(page.text, hits, from, to)}${to < end ? "…" : ""}</p>`;
   }
 
   function title(text, needles) {
-    const lower = text.toLowerCase();
-    return mark(text, hitsIn(lower, needles, 0, text.length), 0, text.length);
+    return mark(text, hitsIn(text.toLowerCase(), needles, 0, text.length), 0, text.length);
   }
 
   /** The entity pages (and anchors) named exactly by the query or one of its terms. */
@@ -259,113 +316,168 @@
     return out;
   }
 
-  /** Score the pages: terms matched, whole phrase, entity's own page, title, frequency. */
-  function rank(q) {
-    const termHits = q.termVariants.map(vs => vs.map(firstHits));
-    const phraseHits = q.multi ? q.phraseVariants.map(firstHits) : [];
-    const entity = entityHits(q);
-    const ranked = [], shared = new Map();  // one terms object per pattern: cheaper to post
-
-    for (let d = 0; d < ix.docs.length; d++) {
-      let matched = 0, first = -1, original = false, occurrences = 0, phrase = false;
-      const found = [], terms = {};
-      q.terms.forEach((term, i) => {
-        terms[term] = false;
-        const j = termHits[i].findIndex(h => h[d] >= 0);
-        if (j < 0) return;
-        const at = termHits[i][j][d], v = q.termVariants[i][j];
+  /**
+   * What a page holds of the query: per term the first variant found (-1: none), the phrase.
+   * With a page's text the answer is exact; without it, it comes from the gram index.
+   */
+  function matchDoc(q, d, found) {
+    const page = ix.texts.get(d);
+    const locate = v => {
+      if (page) return page.lower.indexOf(v);
+      const c = found.get(v);
+      return c && c.set.has(d) ? 0 : -1;
+    };
+    const terms = {}, hit = [];
+    let matched = 0, first = -1, original = false, occurrences = 0, phrase = false;
+    q.terms.forEach((term, i) => {
+      terms[term] = false;
+      for (const [j, v] of q.termVariants[i].entries()) {
+        const at = locate(v);
+        if (at < 0) continue;
         matched++;
         terms[term] = true;
-        found.push(v);
+        hit.push(v);
         original = original || j === 0;
         if (first < 0 || at < first) first = at;
-        occurrences = Math.max(occurrences, count(v, d, at));
-      });
-      const p = phraseHits.findIndex(h => h[d] >= 0);
-      if (p >= 0) {
-        phrase = true;
-        found.unshift(q.phraseVariants[p]);
-        first = phraseHits[p][d];
+        if (page) occurrences = Math.max(occurrences, count(page.lower, v, at));
+        break;
       }
-      if (!matched && !phrase) continue;
-      const doc = ix.docs[d];
-      let s = 10 * matched / q.terms.length + (phrase ? 20 : 0) + (original ? 3 : 0) + occurrences;
-      if (found.some(v => doc.titleLower === v)) s += 30;
-      else if (found.some(v => doc.titleLower.includes(v))) s += 15;
-      if (entity.has(d)) s += 100;
-      const pattern = q.terms.map(t => +terms[t]).join("");
-      if (!shared.has(pattern)) shared.set(pattern, terms);
-      ranked.push({ d, score: s, first, found, terms: shared.get(pattern), anchors: entity.get(d) || new Set() });
+    });
+    if (q.multi) {
+      for (const v of q.phraseVariants) {
+        const at = locate(v);
+        if (at < 0) continue;
+        phrase = true;
+        hit.unshift(v);
+        first = at;
+        break;
+      }
     }
-    return ranked.sort((a, b) => b.score - a.score || a.d - b.d);
+    return { matched, first, original, occurrences, phrase, found: hit, terms };
+  }
+
+  /** Score a page: terms matched, whole phrase, entity's own page, title, frequency. */
+  function score(q, d, m, entity) {
+    const doc = ix.docs[d];
+    let s = 10 * m.matched / q.terms.length + (m.phrase ? 20 : 0) + (m.original ? 3 : 0) + m.occurrences;
+    if (m.found.some(v => doc.titleLower === v)) s += 30;
+    else if (m.found.some(v => doc.titleLower.includes(v))) s += 15;
+    if (entity.has(d)) s += 100;
+    return s;
+  }
+
+  /**
+   * Rank the pages: candidates from the gram index, scored; the best (or all, when few) are
+   * checked against their text, which drops false candidates and adds frequency and snippets.
+   */
+  async function rank(q) {
+    const needles = [...new Set([...q.termVariants.flat(), ...(q.multi ? q.phraseVariants : [])])];
+    const entity = entityHits(q);
+    let pool;
+    const found = new Map();
+    if (ix.material) {
+      pool = [...ix.texts.keys()];
+    } else {
+      const cands = await candidates(needles);
+      for (const [needle, c] of cands) found.set(needle, { set: new Set(c.docs), exact: c.exact });
+      pool = [...new Set([...cands.values()].flatMap(c => c.docs))].sort((a, b) => a - b);
+    }
+    const first = pool.map(d => {
+      const m = matchDoc(q, d, found);
+      return { d, m, score: score(q, d, m, entity) };
+    }).filter(r => r.m.matched || r.m.phrase);
+    first.sort((a, b) => b.score - a.score || a.d - b.d);
+    const check = first.length <= CHECK_ALL ? first : first.slice(0, CHECK_TOP);
+    await loadTexts(check.map(r => r.d));
+    const checked = [];
+    for (const r of check) {
+      const m = matchDoc(q, r.d, found);
+      if (m.matched || m.phrase) checked.push({ d: r.d, m, score: score(q, r.d, m, entity), text: true });
+    }
+    checked.sort((a, b) => b.score - a.score || a.d - b.d);
+    return [...checked, ...first.slice(check.length)].map(r => ({ ...r, anchors: entity.get(r.d) || new Set() }));
   }
 
   /** Up to MAX_SECTIONS headings whose text holds a match, entity anchors first. */
-  function sections(r) {
-    const doc = ix.docs[r.d], start = ix.starts[r.d], end = ix.starts[r.d + 1] - 1;
+  function sections(r, page) {
+    const secs = page.sections, end = page.text.length;
     const sectionOf = at => {
       let found = -1;
-      for (let i = 0; i < doc.sections.length && start + doc.sections[i][2] <= at; i++) found = i;
+      for (let i = 0; i < secs.length && secs[i][2] <= at; i++) found = i;
       return found;
     };
     const picked = new Map();
-    for (const [i, [anchor]] of doc.sections.entries())
+    for (const [i, [anchor]] of secs.entries())
       if (r.anchors.has(anchor)) picked.set(i, null);
-    const page = ix.pages[r.d];
-    for (const v of r.found)
-      for (let i = page.indexOf(v); i >= 0 && picked.size < MAX_SECTIONS; i = page.indexOf(v, i + v.length)) {
-        const at = start + i, s = sectionOf(at);
+    for (const v of r.m.found)
+      for (let at = page.lower.indexOf(v); at >= 0 && picked.size < MAX_SECTIONS; at = page.lower.indexOf(v, at + v.length)) {
+        const s = sectionOf(at);
         if (s >= 0 && (!picked.has(s) || picked.get(s) === null)) picked.set(s, at);
       }
     const items = [];
     for (const [i, at] of picked) {
-      const [anchor, heading, offset] = doc.sections[i];
-      const stop = i + 1 < doc.sections.length ? start + doc.sections[i + 1][2] : end;
+      const [anchor, heading, offset] = secs[i];
+      const stop = i + 1 < secs.length ? secs[i + 1][2] : end;
       items.push({
-        location: `${doc.location}#${anchor}`,
-        title: title(heading, r.found),
-        text: snippet(r.found, at === null ? start + offset : at, start + offset, stop),
+        location: `${ix.docs[r.d].location}#${anchor}`,
+        title: title(heading, r.m.found),
+        text: snippet(page, r.m.found, at === null ? offset : at, offset, stop),
         score: r.anchors.has(anchor) ? r.score : r.score / 2,
-        terms: r.terms,
+        terms: r.m.terms,
       });
     }
     return items.slice(0, MAX_SECTIONS);
   }
 
-  function search(query) {
+  async function search(query) {
     const q = parse(query);
     if (!q.terms.length) return { items: [] };
-    const items = rank(q).map((r, n) => {
-      const doc = ix.docs[r.d];
-      // Past the first pages a reader scrolls to, the title alone keeps answers of thousands of pages fast.
-      if (n >= SNIPPET_DOCS)
-        return [{ location: doc.location, title: doc.titleHtml, text: "", score: r.score, terms: r.terms }];
-      const page = {
+    const ranked = await rank(q);
+    const items = ranked.map((r, n) => {
+      const doc = ix.docs[r.d], page = r.text ? ix.texts.get(r.d) : null;
+      // Pages not checked against their text (far down a long list) show their title alone.
+      if (!page)
+        return [{ location: doc.location, title: doc.titleHtml, text: "", score: r.score, terms: r.m.terms }];
+      const head = {
         location: doc.location,
-        title: title(doc.title, r.found),
-        text: snippet(r.found, r.first, ix.starts[r.d], ix.starts[r.d + 1] - 1),
+        title: title(doc.title, r.m.found),
+        text: snippet(page, r.m.found, Math.max(r.m.first, 0), 0, page.text.length),
         score: r.score,
-        terms: r.terms,
+        terms: r.m.terms,
       };
-      return n < SECTION_DOCS ? [page, ...sections(r)] : [page];
+      return n < SECTION_DOCS ? [head, ...sections(r, page)] : [head];
     });
     return { items };
+  }
+
+  async function setup(data) {
+    const index = data.config.handbook && data.config.handbook.index;
+    if (!index) return fromMaterial(data.docs);
+    const pre = early && await early;
+    const base = new URL(index, root).href;
+    const manifest = await (pre && pre.index === index ? pre.data : fetchFile(base, "manifest.js"));
+    return prepare(manifest, base);
   }
 
   addEventListener("message", async ev => {
     const { type, data } = ev.data;
     if (type === SETUP) {
       try {
-        const pre = early && await early;
-        const index = data.config.handbook && data.config.handbook.index;
-        const same = pre && index && pre.index === index;
-        ix = prepare(index ? await (same ? pre.data : load(data.config)) : fromMaterial(data.docs));
+        ix = await setup(data);
       } catch (err) {
         console.warn("検索索引を読み込めませんでした", err);
       }
       postMessage({ type: READY });
     } else if (type === QUERY) {
-      postMessage({ type: RESULT, data: ix ? search(data) : { items: [] } });
+      // Queries arrive as the reader types; an answer overtaken by a newer query is dropped.
+      const mine = ++latest;
+      let result = { items: [] };
+      try {
+        if (ix) result = await search(data);
+      } catch (err) {
+        console.warn("検索に失敗しました", err);
+      }
+      if (mine === latest) postMessage({ type: RESULT, data: result });
     }
   });
 })();
