@@ -7,7 +7,10 @@ a string that did not pass through an escaping filter (``finalize``).
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
+import multiprocessing
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -105,7 +108,10 @@ class Page:
         return self.content.encode("utf-8") if isinstance(self.content, str) else self.content
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """One environment per process: the live preview renders twice per edit and must not compile templates each time
+    (Jinja still recompiles a template whose file changed)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -156,31 +162,67 @@ class Renderer:
         )
         return Page(path, text)
 
-    def all_pages(self) -> Iterable[Page]:
-        """Every page of the handbook in a fixed order."""
+    def jobs(self) -> list[tuple[str, str, dict[str, object]]]:
+        """Every template page of the handbook (template, path, context) in a fixed order."""
         hb = self.hb
-        yield self.page("home.md.j2", "index.md")
-        yield self.page("municipalities.md.j2", "municipalities/index.md")
-        for m in hb.municipalities.values():
-            yield self.page("municipality.md.j2", f"municipalities/{m.id}.md", m=m)
-        yield self.page("themes.md.j2", "themes/index.md")
-        for t in hb.themes.values():
-            yield self.page("theme.md.j2", f"themes/{t.id}.md", t=t)
-        yield self.page("articles.md.j2", "articles/index.md")
-        for a in hb.articles.values():
-            yield self.page("article.md.j2", f"articles/{a.id}.md", a=a)
-        yield self.page("indexes.md.j2", "indexes/index.md")
+        out: list[tuple[str, str, dict[str, object]]] = [("home.md.j2", "index.md", {}),
+                                                         ("municipalities.md.j2", "municipalities/index.md", {})]
+        out += [("municipality.md.j2", f"municipalities/{m.id}.md", {"m": m}) for m in hb.municipalities.values()]
+        out.append(("themes.md.j2", "themes/index.md", {}))
+        out += [("theme.md.j2", f"themes/{t.id}.md", {"t": t}) for t in hb.themes.values()]
+        out.append(("articles.md.j2", "articles/index.md", {}))
+        out += [("article.md.j2", f"articles/{a.id}.md", {"a": a}) for a in hb.articles.values()]
         wide = len(hb.municipalities) > MATRIX_COLUMNS
-        yield self.page("matrix_rows.md.j2" if wide else "matrix.md.j2", "indexes/matrix.md")
-        yield self.page("prefectures.md.j2", "indexes/prefectures.md")
-        yield self.page("population.md.j2", "indexes/population.md")
-        yield self.page("timeline.md.j2", "indexes/timeline.md")
-        yield self.page("organisations.md.j2", "indexes/organisations.md")
-        yield self.page("glossary.md.j2", "glossary.md")
-        yield self.page("opendata.md.j2", "opendata.md", files=opendata.FILES)
-        yield self.page("accessibility.md.j2", "accessibility.md", results=self.a11y_results)
-        for name, content in opendata.render(hb, self.ix).items():
-            yield Page(f"data/{name}", content)
+        out += [
+            ("indexes.md.j2", "indexes/index.md", {}),
+            ("matrix_rows.md.j2" if wide else "matrix.md.j2", "indexes/matrix.md", {}),
+            ("prefectures.md.j2", "indexes/prefectures.md", {}),
+            ("population.md.j2", "indexes/population.md", {}),
+            ("timeline.md.j2", "indexes/timeline.md", {}),
+            ("organisations.md.j2", "indexes/organisations.md", {}),
+            ("glossary.md.j2", "glossary.md", {}),
+            ("opendata.md.j2", "opendata.md", {"files": opendata.FILES}),
+            ("accessibility.md.j2", "accessibility.md", {"results": self.a11y_results}),
+        ]
+        return out
+
+    def all_pages(self) -> list[Page]:
+        """Every page of the handbook in a fixed order, on two cores when there are many to render."""
+        jobs = self.jobs()
+        fresh = sum(1 for _, path, _ in jobs if path not in self.reuse)
+        if fresh >= PARALLEL_PAGES and (os.cpu_count() or 1) >= 2:
+            pages = _render_in_two(self, len(jobs))
+        else:
+            pages = [self.page(template, path, **context) for template, path, context in jobs]
+        pages += [Page(f"data/{name}", content) for name, content in opendata.render(self.hb, self.ix).items()]
+        return pages
+
+
+PARALLEL_PAGES = 1000
+"""From this many pages to render, two processes share them (a national-scale build renders 7,000)."""
+_ACTIVE: list[Renderer] = []
+
+
+def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes]]:
+    """Render every ``parts``-th job from ``share`` in a forked process that inherited the renderer."""
+    renderer = _ACTIVE[-1]
+    jobs = renderer.jobs()[share::parts]
+    return [(page.path, page.content) for page in (renderer.page(t, path, **ctx) for t, path, ctx in jobs)]
+
+
+def _render_in_two(renderer: Renderer, total: int) -> list[Page]:
+    """Split the jobs between two forked processes (interleaved, so both get every kind of page)."""
+    _ACTIVE.append(renderer)
+    try:
+        with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            shares = list(pool.map(_render_share, [0, 1], [2, 2]))
+    finally:
+        _ACTIVE.pop()
+    pages: list[Page | None] = [None] * total
+    for share, rendered in enumerate(shares):
+        for i, (path, content) in enumerate(rendered):
+            pages[share + 2 * i] = renderer.reuse.get(path) or Page(path, content)
+    return [p for p in pages if p is not None]
 
 
 def render(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_results: a11y.Results | None = None) -> list[Page]:

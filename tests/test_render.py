@@ -8,6 +8,7 @@ import jinja2
 import pytest
 
 from generator.build import generate
+from generator import render as render_module
 from generator.render import Tooltips, _environment, tooltip_factory
 
 
@@ -44,3 +45,12 @@ def test_output_is_deterministic(mini_root: Path) -> None:
     second = [(p.path, p.content) for p in generate(mini_root).pages]
     assert first == second
     assert [p for p, _ in first] == sorted(p for p, _ in first)
+
+
+def test_two_processes_render_exactly_what_one_renders(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A national-scale build renders its pages in two forked processes (render.PARALLEL_PAGES).
+    one = [(p.path, p.data) for p in generate(mini_root).pages]
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 1)
+    two = [(p.path, p.data) for p in generate(mini_root).pages]
+    assert two == one
+    assert len(one) > 10
