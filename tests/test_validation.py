@@ -341,3 +341,18 @@ def ok_line(root: Path) -> str:
 def test_real_content_passes_strictly(tmp_path: Path) -> None:
     root = content_copy(tmp_path)
     assert run_check(root, "--strict") == (0, [ok_line(root)])
+
+
+def test_two_processes_parse_and_report_exactly_what_one_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A national-scale tree is parsed on two cores (load.PARALLEL_FILES): same errors, same order, one run."""
+    from generator import load
+
+    root = content_copy(tmp_path)
+    sub(MUNI, "region: 関東", "region: 関東地方")(root)
+    articles = sorted((root / "content" / "articles").glob("*.yaml"))
+    broken = articles[-1]
+    broken.write_text(broken.read_text(encoding="utf-8") + "title: 二度目\n", encoding="utf-8")
+    one = run_check(root)
+    monkeypatch.setattr(load, "PARALLEL_FILES", 1)
+    assert run_check(root) == one
+    assert one[0] == 1 and len(one[1]) == 3, one
