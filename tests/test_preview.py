@@ -12,10 +12,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks.corpus import write_corpus
+from benchmarks.search_bench import SearchBox
 from generator import a11y
 from generator.build import DOCS_DIR, generate
 from generator.preview import PREVIEW_SITE, Preview
@@ -88,8 +90,9 @@ def test_an_edit_outside_articles_renders_everything_again(corpus: Path) -> None
         preview.regenerate()
 
 
-def test_serve_shows_an_edit_and_stops_with_its_mkdocs_on_sigterm(tmp_path: Path) -> None:
-    """The real handbook under ``serve``: an edited summary reaches the served page; SIGTERM ends both processes."""
+def test_serve_shows_an_edit_and_stops_with_its_mkdocs_on_sigterm(tmp_path: Path, browser: Any) -> None:
+    """The real handbook under ``serve``: an edited summary reaches the served page and its search (Material's
+    texts, as the preview has no build-time index); SIGTERM ends both processes."""
     root = copy_repo(tmp_path / "serve")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -120,6 +123,13 @@ def test_serve_shows_an_edit_and_stops_with_its_mkdocs_on_sigterm(tmp_path: Path
         text = source.read_text(encoding="utf-8")
         source.write_text(text.replace("summary: ", "summary: プレビューで確かめる一文。", 1), encoding="utf-8")
         assert wait("プレビューで確かめる一文。")
+        context = browser.new_context(locale="ja-JP")
+        try:
+            box = SearchBox(context.new_page(), url.removesuffix("articles/where-to-start.html"))
+            box.open(url)
+            assert "articles/where-to-start.html" in box.search("プレビューで 確かめる一文")
+        finally:
+            context.close()
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=60) == 0
