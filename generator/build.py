@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import a11y, offline
+from generator import a11y, offline, parallel_site
 from generator.errors import BuildAborted, Problems
 from generator.index import CrossIndex, build_index
 from generator.load import load
@@ -79,13 +78,19 @@ def write_docs(root: Path, generated: Generated) -> WriteStats:
 
 
 def run_mkdocs(root: Path, site_dir: Path, extra_env: Mapping[str, str] | None = None) -> None:
-    """Build the static site with MkDocs as a separate process, strictly."""
+    """Build the static site with MkDocs as separate processes (two for a large site), strictly."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-           "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    config = root / "mkdocs.yml"
+    parts = parallel_site.jobs(root / DOCS_DIR)
+    if parts > 1:
+        error = parallel_site.build(root, config, site_dir, env, parts)
+        if error:
+            raise MkDocsFailed(error)
+        return
+    cmd = parallel_site.mkdocs_command(config, site_dir)
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise MkDocsFailed((proc.stderr or proc.stdout).strip())
+        raise MkDocsFailed("\n".join(parallel_site.problems(proc.stderr + proc.stdout)) or "MkDocs が失敗しました")
 
 
 def build_site(root: Path, generated: Generated, out: Path, extra_env: Mapping[str, str] | None = None) -> SearchStats:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from generator.errors import Diagnostic, Problems
 from generator.schema import FILE_KINDS, FOLDER_KINDS
-from generator.yamlio import Located, parse_yaml
+from generator.yamlio import Located, parse_yaml, remembering
 
 CONTENT_DIR = "content"
 SEEDS_DIR = "seeds"
@@ -181,7 +181,7 @@ def _parse_share(root: Path, files: list[Path]) -> tuple[list[Located | None], l
 
 def _parse_all(root: Path, files: list[Path], problems: Problems) -> list[Located | None]:
     """Parse files in order, on two cores when there are many."""
-    if len(files) < PARALLEL_FILES or (os.cpu_count() or 1) < 2:
+    if len(files) < PARALLEL_FILES or (os.cpu_count() or 1) < 2 or remembering():
         return [_parse(root, f, problems) for f in files]
     half = len(files) // 2
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:

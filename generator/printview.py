@@ -36,6 +36,7 @@ _ATTR_LIST = ATTR_LIST
 _ATTR_ID = re.compile(r"#([\w-]+)")
 _MD_LINK = re.compile(MD_LINK_OPEN + r'([^)\s"]+)')
 _RAW_HREF = re.compile(r'\bhref="(#[^"]*)"')
+_MD_IN_HTML = re.compile(r'<[a-z]+\b[^>]*\bmarkdown="(?:1|span|block)"[^>]*>')
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,12 @@ class _Linker:
         return _RAW_HREF.sub(lambda m: f'href="{self.target(m.group(1))}"', text)
 
     def _markdown_line(self, line: str, prefix: str) -> str:
-        """Attribute lists and Markdown links exist only in Markdown lines: raw HTML blocks hold data as text."""
+        """Attribute lists and Markdown links exist only in Markdown lines: raw HTML blocks hold data as text,
+        except the Markdown of an md_in_html element (the matrix's cells), whose links must be redirected too."""
         if line.startswith("<"):
-            return line
+            if not _MD_IN_HTML.match(line):
+                return line
+            return _MD_LINK.sub(lambda m: f"]({self.target(m.group(1))}", line)
         line = _ATTR_LIST.sub(lambda m: _ATTR_ID.sub(lambda i: f"#{prefix}--{i.group(1)}", m.group(0)), line)
         return _MD_LINK.sub(lambda m: f"]({self.target(m.group(1))}", line)
 

@@ -152,6 +152,11 @@ def remember_parses(enabled: bool = True) -> None:
     _memo = {} if enabled else None
 
 
+def remembering() -> bool:
+    """True while parses are kept (the live preview): then nearly every file is a cache hit, cheaper than a fork."""
+    return _memo is not None
+
+
 def parse_yaml(text: str, path: str, problems: Problems) -> Located | None:
     """Parse one YAML document; on a syntax error record it and return None."""
     if _memo is not None and (hit := _memo.get(path)) is not None and hit[0] == text:

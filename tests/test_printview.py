@@ -58,3 +58,13 @@ def test_too_large_a_handbook_keeps_lists_only() -> None:
     pages = [("articles/index.md", "# 記事一覧\n"), ("articles/a.md", ARTICLE), ("glossary.md", "# 用語集\n")]
     assert [s.path for s in sections(pages, max_chars=10)] == ["articles/index.md", "glossary.md"]
     assert [s.nested for s in sections(pages)] == [False, True, False]
+
+
+def test_links_in_md_in_html_cells_follow_the_sections_but_raw_html_text_stays() -> None:
+    matrix = ("# 表\n\n<table>\n<tr>\n<th scope=\"row\" markdown=\"span\">[町](../municipalities/town.md)</th>\n"
+              "<td markdown=\"span\">[1](../articles/a.md#p3 \"町 × 記事A\")</td>\n<td>[そのまま](../x.md)</td>\n</tr>\n</table>\n")
+    pages = [("indexes/matrix.md", matrix), ("articles/a.md", ARTICLE), ("municipalities/town.md", TOWN)]
+    body = str(next(s.body for s in sections(pages) if s.path == "indexes/matrix.md"))
+    assert '<th scope="row" markdown="span">[町](#s-municipalities-town)</th>' in body
+    assert '<td markdown="span">[1](#s-articles-a--p3 "町 × 記事A")</td>' in body
+    assert "<td>[そのまま](../x.md)</td>" in body

@@ -7,8 +7,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator.build import generate
 from generator import render as render_module
+from generator.build import generate
 from generator.render import Tooltips, _environment, tooltip_factory
 
 

@@ -1,0 +1,139 @@
+"""MkDocs split over several processes (generator/parallel_site.py) builds the same site as one process.
+
+The split is used only for large sites; ``HANDBOOK_MKDOCS_JOBS`` forces it here on the mini fixture,
+and the two builds are compared file by file, byte by byte (sitemap and search index included).
+Broken links and anchors, also across parts, must still fail the build with MkDocs' message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator import parallel_site
+from generator.build import DOCS_DIR, MkDocsFailed, build, run_mkdocs
+from generator.mkdocs_part import assign
+from generator.offline import OFFLINE_ENV
+
+
+def _site(root: Path, name: str, jobs: int, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the MkDocs step alone with ``jobs`` processes into ``root/name``."""
+    monkeypatch.setenv(parallel_site.JOBS_ENV, str(jobs))
+    out = root / name
+    out.mkdir()
+    run_mkdocs(root, out)
+    return out
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _failure(root: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> str:
+    """MkDocs' message when the build of ``root`` with ``jobs`` processes fails."""
+    monkeypatch.setenv(parallel_site.JOBS_ENV, str(jobs))
+    out = root / f"fail-{jobs}"
+    out.mkdir()
+    with pytest.raises(MkDocsFailed) as failed:
+        run_mkdocs(root, out)
+    return str(failed.value)
+
+
+def _pages(root: Path) -> list[str]:
+    """Generated Markdown pages that are not in the nav (those a split may put in different parts)."""
+    docs = root / DOCS_DIR
+    nav = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    return sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md")
+                  if f" {p.relative_to(docs).as_posix()}\n" not in nav)
+
+
+def _index_every_page(root: Path) -> None:
+    """Let Material's search index every page again, so its index lists pages of every part."""
+    for page in (root / DOCS_DIR).rglob("*.md"):
+        page.write_text(page.read_text(encoding="utf-8").replace("search:\n  exclude: true\n", ""), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("jobs", "offline", "searchable"),
+                         [(2, False, False), (3, False, True), (2, True, True)])
+def test_split_build_is_byte_identical(mini_root: Path, jobs: int, offline: bool, searchable: bool,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    build(mini_root, site=False)
+    if searchable:
+        _index_every_page(mini_root)
+    if offline:
+        for name, value in OFFLINE_ENV.items():
+            monkeypatch.setenv(name, value)
+    single = _files(_site(mini_root, "single", 1, monkeypatch))
+    split = _files(_site(mini_root, "split", jobs, monkeypatch))
+    assert sorted(split) == sorted(single)
+    assert [name for name in single if split[name] != single[name]] == []
+    assert len(_pages(mini_root)) > jobs
+    assert (b"<loc>" in single["sitemap.xml"]) is not offline
+    if searchable:
+        assert single["search/search_index.json"].count(b'"location"') > len(_pages(mini_root))
+    if offline:
+        assert b'"location"' in single["search/search_index.js"]
+    leftovers = [p.name for p in mini_root.iterdir() if p.name.startswith((".mkdocs-part-", ".site-parts-"))]
+    assert leftovers == []
+
+
+def test_each_part_renders_only_its_pages(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(mini_root, site=False)
+    config = parallel_site.write_config(mini_root, mini_root / "mkdocs.yml")
+    rendered = []
+    for k in range(2):
+        monkeypatch.setenv(parallel_site.PART_ENV, f"{k}/2")
+        out = mini_root / f"part-{k}"
+        assert subprocess.run(parallel_site.mkdocs_command(config, out), cwd=mini_root, env=dict(os.environ),
+                              capture_output=True, check=False).returncode == 0
+        rendered.append({p.relative_to(out).as_posix() for p in out.rglob("*.html")})
+    config.unlink()
+    own = [{page.removesuffix(".md") + ".html" for page in _pages(mini_root)} & part for part in rendered]
+    assert own[0] and own[1] and not own[0] & own[1]
+    assert own[0] | own[1] == {page.removesuffix(".md") + ".html" for page in _pages(mini_root)}
+
+
+def test_assign_keeps_pages_in_order_and_balances_weight() -> None:
+    assert assign([1, 1, 1, 1], 2) == [0, 0, 1, 1]
+    assert assign([10, 1, 1, 1, 1, 1], 2) == [0, 1, 1, 1, 1, 1]
+    assert assign([5] * 9, 3) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+
+def _warnings(message: str) -> set[str]:
+    """MkDocs' warning lines about links, without the log prefix."""
+    return {m.group(1) for m in re.finditer(r"(Doc file .*)", message)}
+
+
+def test_broken_anchor_in_another_part_fails_like_a_single_build(mini_root: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    build(mini_root, site=False)
+    pages = _pages(mini_root)
+    source = mini_root / DOCS_DIR / pages[0]
+    links = "".join(f"\n[x]({os.path.relpath(p, os.path.dirname(pages[0]))}#no-such-anchor)\n" for p in pages[1:])
+    source.write_text(source.read_text(encoding="utf-8") + links, encoding="utf-8")
+    single, split = _failure(mini_root, 1, monkeypatch), _failure(mini_root, 2, monkeypatch)
+    assert "#no-such-anchor" in single
+    assert _warnings(split) == _warnings(single)
+
+
+def test_broken_link_fails_the_split_build(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(mini_root, site=False)
+    source = mini_root / DOCS_DIR / _pages(mini_root)[-1]
+    source.write_text(source.read_text(encoding="utf-8") + "\n[x](no-such-page.md)\n", encoding="utf-8")
+    message = _failure(mini_root, 2, monkeypatch)
+    assert "no-such-page.md" in message and "not found among documentation files" in message
+    assert _warnings(message) == _warnings(_failure(mini_root, 1, monkeypatch))
+    assert [p.name for p in mini_root.iterdir() if p.name.startswith((".mkdocs-part-", ".site-parts-"))] == []
+
+
+def test_small_sites_keep_one_process(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(mini_root, site=False)
+    monkeypatch.delenv(parallel_site.JOBS_ENV, raising=False)
+    assert parallel_site.jobs(mini_root / DOCS_DIR) == 1
+    monkeypatch.setenv(parallel_site.JOBS_ENV, "two")
+    with pytest.raises(ValueError, match="1 以上の整数"):
+        parallel_site.jobs(mini_root / DOCS_DIR)
