@@ -183,12 +183,12 @@ def _parse_all(root: Path, files: list[Path], problems: Problems) -> list[Locate
     """Parse files in order, on two cores when there are many."""
     if len(files) < PARALLEL_FILES or (os.cpu_count() or 1) < 2 or remembering():
         return [_parse(root, f, problems) for f in files]
-    half = len(files) // 2
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-        shares = list(pool.map(_parse_share, [root, root], [files[:half], files[half:]]))
-    out: list[Located | None] = []
-    for docs, items in shares:
-        out += docs
+        # Interleaved, so both processes get as many long article files as short municipality files.
+        shares = list(pool.map(_parse_share, [root, root], [files[0::2], files[1::2]]))
+    out: list[Located | None] = [None] * len(files)
+    for share, (docs, items) in enumerate(shares):
+        out[share::2] = docs
         problems.items.extend(items)
     return out
 
