@@ -364,30 +364,49 @@ def encode_postings(docs: list[int], total: int) -> str:
     return BITMAP_MARK + base64.b64encode(bits).decode("ascii")
 
 
-def _read_part(site: Path, locations: Sequence[str], site_name: str) -> tuple[list[PageText], dict[str, list[int]]]:
-    """Extract some pages and index their grams: one worker's share of the stage."""
-    pages = [p for rel in locations if (site / rel).is_file()
-             and (p := extract(rel, (site / rel).read_text(encoding="utf-8"), site_name))]
-    return pages, postings(pages)
+def _read_share(site: Path, numbered: Sequence[tuple[int, str]], site_name: str) -> tuple[list[PageText | None],
+                                                                                        dict[str, list[int]]]:
+    """Extract some pages and index their grams under the given page numbers: one process's share."""
+    pages = [extract(rel, (site / rel).read_text(encoding="utf-8"), site_name) if (site / rel).is_file() else None
+             for _, rel in numbered]
+    out: dict[str, list[int]] = {}
+    for (d, _), page in zip(numbered, pages, strict=True):
+        for g in grams(page.text) if page else ():
+            found = out.get(g)
+            if found is None:
+                out[g] = [d]
+            else:
+                found.append(d)
+    return pages, out
 
 
 def read_pages(site: Path, locations: Sequence[str], site_name: str) -> tuple[list[PageText], dict[str, list[int]]]:
     """Every searchable page's text and the postings of its grams, on two cores for a large site."""
+    numbered = list(enumerate(locations))
     if len(locations) < PARALLEL_PAGES or (os.cpu_count() or 1) < 2:
-        return _read_part(site, locations, site_name)
-    half = len(locations) // 2
-    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-        parts = list(pool.map(_read_part, [site, site], [locations[:half], locations[half:]], [site_name, site_name]))
-    (pages, merged), (more, later) = parts
-    offset = len(pages)
-    for g, docs in later.items():
-        shifted = list(map(offset.__add__, docs))
-        found = merged.get(g)
-        if found is None:
-            merged[g] = shifted
-        else:
-            found.extend(shifted)
-    return pages + more, merged
+        shares = [_read_share(site, numbered, site_name)]
+        slots = [numbered]
+    else:
+        # Interleaved, so both processes get articles (long) and municipalities (short) alike.
+        slots = [numbered[0::2], numbered[1::2]]
+        with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+            shares = list(pool.map(_read_share, [site, site], slots, [site_name, site_name]))
+    by_number: dict[int, PageText] = {}
+    merged: dict[str, list[int]] = {}
+    for slot, (pages, found) in zip(slots, shares, strict=True):
+        by_number.update((d, page) for (d, _), page in zip(slot, pages, strict=True) if page is not None)
+        for g, docs in found.items():
+            have = merged.get(g)
+            if have is None:
+                merged[g] = docs
+            else:
+                have += docs
+                have.sort()  # two sorted runs: timsort merges them in linear time
+    kept = sorted(by_number)
+    if len(kept) < len(locations):  # pages without an article: renumber without gaps
+        new = {d: i for i, d in enumerate(kept)}
+        merged = {g: [new[d] for d in docs] for g, docs in merged.items()}
+    return [by_number[d] for d in kept], merged
 
 
 def shard_of(gram: str, shards: int) -> int:

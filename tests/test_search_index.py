@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from generator import search as search_module
 from generator.search import (
     BITMAP_MARK,
     SCRIPT_PREFIX,
@@ -21,10 +22,13 @@ from generator.search import (
     fold,
     lookalike_table,
     normalise,
+    postings,
     query_phrase,
     query_terms,
+    read_pages,
     search_key,
     shard_of,
+    site_pages,
     strip_edges,
 )
 
@@ -223,3 +227,14 @@ def test_worker_is_what_the_pages_load(site_dir: Path) -> None:
     patch = html.index('c.search="assets/javascripts/handbook-search.js"')
     assert config < patch < html.index("bundle.")
     assert (site_dir / "assets" / "javascripts" / "handbook-search.js").is_file()
+
+
+def test_two_processes_read_and_index_exactly_what_one_does(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A national-scale site is read on two cores (search.PARALLEL_PAGES), pages interleaved between them.
+    locations = [rel for rel, _ in site_pages(site_dir) if rel != "print.html"] + ["missing.html"]
+    pages, found = read_pages(site_dir, locations, "自治体DXハンドブック")
+    monkeypatch.setattr(search_module, "PARALLEL_PAGES", 1)
+    pages2, found2 = read_pages(site_dir, locations, "自治体DXハンドブック")
+    assert [(p.location, p.text) for p in pages2] == [(p.location, p.text) for p in pages]
+    assert found2 == found == postings(pages)
+    assert len(pages) == len(locations) - 1, "a page that is not there is left out, and numbers close up"
