@@ -16,7 +16,7 @@
 (() => {
   const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   const SCRIPT_PREFIX = "self.__hb(", SCRIPT_SUFFIX = ");\n", BITMAP_MARK = "~";
-  const SNIPPET_BEFORE = 40, SNIPPET_AFTER = 80;
+  const SNIPPET_BEFORE = 40, SNIPPET_AFTER = 80, BREAK = " · ";
   const MAX_SECTIONS = 5, SECTION_DOCS = 20, MAX_COUNT = 3;
   // Candidates are checked against their text: all of them up to CHECK_ALL, else the best CHECK_TOP.
   const CHECK_ALL = 40, CHECK_TOP = 20;
@@ -254,7 +254,17 @@
     const chunks = await Promise.all(missing.map(c => file(`t${c}.js`)));
     for (const chunk of chunks)
       for (const [d, text, sections] of chunk.docs)
-        if (!ix.texts.has(d)) ix.texts.set(d, { text, lower: text.toLowerCase(), sections });
+        if (!ix.texts.has(d)) ix.texts.set(d, { text, lower: text.toLowerCase(), sections, breaks: breaks(text, sections) });
+  }
+
+  /**
+   * Where a heading starts or ends inside a page's text. The index keeps no spaces between blocks
+   * (words may be typed across them), so snippets put a separator there for the eye only.
+   */
+  function breaks(text, sections) {
+    const at = new Set();
+    for (const [, heading, offset] of sections) at.add(offset).add(offset + heading.length);
+    return [...at].filter(k => k > 0 && k < text.length).sort((a, b) => a - b);
   }
 
   function count(lower, needle, at) {
@@ -282,14 +292,25 @@
     return merged;
   }
 
-  function mark(text, hits, from, to) {
+  /** Escaped text of [from, to) with the hits marked and a separator at each break. */
+  function mark(text, hits, from, to, cuts = []) {
+    const piece = (a, b) => {
+      let out = "", pos = a;
+      for (const k of cuts) {
+        if (k <= a || k >= b) continue;
+        out += esc(text.slice(pos, k)) + BREAK;
+        pos = k;
+      }
+      return out + esc(text.slice(pos, b));
+    };
+    const edge = k => (k > from && k < to && cuts.includes(k) ? BREAK : "");
     let out = "", pos = from;
     for (const [s, e] of hits) {
-      if (s < pos) continue;
-      out += esc(text.slice(pos, s)) + "<mark>" + esc(text.slice(s, e)) + "</mark>";
+      if (s < pos) continue;  // merged hits never touch, so no edge is written twice
+      out += piece(pos, s) + edge(s) + "<mark>" + piece(s, e) + "</mark>" + edge(e);
       pos = e;
     }
-    return out + esc(text.slice(pos, to));
+    return out + piece(pos, to);
   }
 
   /** An escaped excerpt of a page around a position, matches marked, within [start, end). */
@@ -297,7 +318,7 @@
     const from = Math.max(start, at - SNIPPET_BEFORE);
     const to = Math.min(end, at + SNIPPET_AFTER);
     const hits = hitsIn(page.lower, needles, from, to);
-    return `<p>${from > start ? "…" : ""}${mark(page.text, hits, from, to)}${to < end ? "…" : ""}</p>`;
+    return `<p>${from > start ? "…" : ""}${mark(page.text, hits, from, to, page.breaks)}${to < end ? "…" : ""}</p>`;
   }
 
   function title(text, needles) {
