@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -278,7 +279,7 @@ class Figures:
             f"検索可能まで (ready)       {self.ready_ms:.0f} ms (ナビゲーション開始から) / {self.ready_after_load_ms:.0f} ms (load 後)",
             f"クエリ応答 中央値 / 最悪   {self.median_ms:.1f} ms / {self.worst_ms:.1f} ms",
             f"索引サイズ (全ファイル)     {self.index_bytes:,} B (gzip {self.index_gzip:,} B)",
-            f"最初の結果までの転送量     {self.first_result_bytes:,} B (非圧縮、127.0.0.1)",
+            f"最初の結果までの転送量     {self.first_result_bytes:,} B (読み込んだファイルの合計、非圧縮)",
         ]
 
 
@@ -287,26 +288,42 @@ def index_files(site: Path) -> list[Path]:
     return sorted(p for p in (site / "search").glob("handbook_index.*/*") if p.is_file())
 
 
+@contextmanager
+def opened(site: Path, file_url: bool) -> Iterator[str]:
+    """The site's base URL: served on 127.0.0.1, or the folder itself from file:// (an offline copy)."""
+    if file_url:
+        yield site.resolve().as_uri() + "/"
+    else:
+        with serve(site) as base:
+            yield base
+
+
+def downloaded(site: Path, base: str, urls: list[str]) -> int:
+    """Bytes of the site's files behind the requested URLs (what a reader receives, uncompressed)."""
+    paths = {urllib.parse.unquote(u.removeprefix(base).split("?")[0].split("#")[0]) for u in urls if u.startswith(base)}
+    return sum((site / rel).stat().st_size for rel in paths if (site / rel).is_file())
+
+
 def measure(label: str, hb: Handbook, site: Path, docs: Path, browser: Any, articles: int | None = None,
-            limit: int | None = None) -> Figures:
+            limit: int | None = None, file_url: bool = False) -> Figures:
     """Run the derived queries (every n-th, if ``limit``) through the real UI; time a cold load and each query."""
     texts = page_texts(site, docs)
     queries = derive_queries(hb, site, articles)
     if limit and len(queries) > limit:
         queries = queries[:: -(-len(queries) // limit)]
-    with serve(site) as base:
+    with opened(site, file_url) as base:
         context = browser.new_context(locale="ja-JP")
         page = context.new_page()
-        received: list[int] = []
-        page.on("requestfinished", lambda r: received.append(r.sizes()["responseBodySize"]))
+        requested: list[str] = []
+        page.on("requestfinished", lambda r: requested.append(r.url))
         box = SearchBox(page, base)
-        box.open(base)
+        box.open(base + "index.html")
         timing = page.evaluate(
             "() => [window.__searchReady, performance.getEntriesByType('navigation')[0].loadEventEnd]"
         )
         ready, loaded = timing
         first = box.search(queries[0].text)
-        first_bytes = sum(received)
+        first_bytes = downloaded(site, base, requested)
         assert first is not None
         hits = relevant = returned = found = top3 = entity_count = 0
         for q in queries:
@@ -349,6 +366,17 @@ def build_scale(tmp: Path, articles: int) -> tuple[Handbook, Path, Path]:
     return generated.handbook, root / "site", root / "build" / "docs"
 
 
+def offline_copy(root: Path, site: Path) -> Path:
+    """The offline copy of a built checkout (offline plugin, no site_url), beside its site: what file:// readers get."""
+    from generator.build import build_site, generate
+    from generator.offline import OFFLINE_ENV
+
+    out = site.with_name("site-offline")
+    if not (out / "search" / "search_index.js").is_file():
+        build_site(root, generate(root), out, OFFLINE_ENV)
+    return out
+
+
 def built(root: Path) -> tuple[Handbook, Path, Path]:
     """A checkout built earlier (``benchmarks/run.py --keep``): only the model is recomputed."""
     from generator.build import generate
@@ -364,6 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-real", action="store_true")
     parser.add_argument("--scale-root", type=Path, help="an already built corpus checkout (content/, site/, build/docs/)")
+    parser.add_argument("--file", action="store_true", help="also measure the offline copy from file:// (built beside site/)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -381,6 +410,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"(ビルド {time.perf_counter() - t0:.0f} 秒)", flush=True)
             for line in measure(label, hb, site, docs, browser, sample, limit).lines():
                 print(line, flush=True)
+            if args.file:
+                t0 = time.perf_counter()
+                offline = offline_copy(site.parent, site)
+                print(f"(オフライン版のビルド {time.perf_counter() - t0:.0f} 秒)", flush=True)
+                for line in measure(f"{label} file://", hb, offline, docs, browser, sample, limit, file_url=True).lines():
+                    print(line, flush=True)
         browser.close()
     return 0
 

@@ -6,16 +6,14 @@ see every file at once and report every problem in one run.
 
 from __future__ import annotations
 
-import concurrent.futures
 import csv
 import functools
 import hashlib
 import io
-import multiprocessing
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import cores
 from generator.errors import Diagnostic, Problems
 from generator.schema import FILE_KINDS, FOLDER_KINDS
 from generator.yamlio import Located, parse_yaml, remembering
@@ -181,11 +179,10 @@ def _parse_share(root: Path, files: list[Path]) -> tuple[list[Located | None], l
 
 def _parse_all(root: Path, files: list[Path], problems: Problems) -> list[Located | None]:
     """Parse files in order, on two cores when there are many."""
-    if len(files) < PARALLEL_FILES or (os.cpu_count() or 1) < 2 or remembering():
+    if not cores.worth_it(len(files), PARALLEL_FILES) or remembering():
         return [_parse(root, f, problems) for f in files]
-    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-        # Interleaved, so both processes get as many long article files as short municipality files.
-        shares = list(pool.map(_parse_share, [root, root], [files[0::2], files[1::2]]))
+    # Interleaved, so both processes get as many long article files as short municipality files.
+    shares = cores.in_two(_parse_share, (root, files[0::2]), (root, files[1::2]))
     out: list[Located | None] = [None] * len(files)
     for share, (docs, items) in enumerate(shares):
         out[share::2] = docs

@@ -7,10 +7,7 @@ a string that did not pass through an escaping filter (``finalize``).
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
-import multiprocessing
-import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -19,7 +16,7 @@ from dataclasses import dataclass, field
 import jinja2
 from markupsafe import Markup
 
-from generator import a11y, opendata, paging, printview
+from generator import a11y, cores, opendata, paging, printview
 from generator.index import CrossIndex
 from generator.model import SIZE_BANDS, GlossaryTerm, Handbook
 from generator.text import escape_html, escape_md, front_matter_value, seireki, wareki
@@ -190,7 +187,7 @@ class Renderer:
         """Every page of the handbook in a fixed order, on two cores when there are many to render."""
         jobs = self.jobs()
         fresh = sum(1 for _, path, _ in jobs if path not in self.reuse)
-        if fresh >= PARALLEL_PAGES and (os.cpu_count() or 1) >= 2:
+        if cores.worth_it(fresh, PARALLEL_PAGES):
             pages = _render_in_two(self, len(jobs))
         else:
             pages = [self.page(template, path, **context) for template, path, context in jobs]
@@ -214,8 +211,7 @@ def _render_in_two(renderer: Renderer, total: int) -> list[Page]:
     """Split the jobs between two forked processes (interleaved, so both get every kind of page)."""
     _ACTIVE.append(renderer)
     try:
-        with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-            shares = list(pool.map(_render_share, [0, 1], [2, 2]))
+        shares = cores.in_two(_render_share, (0, 2), (1, 2))
     finally:
         _ACTIVE.pop()
     pages: list[Page | None] = [None] * total

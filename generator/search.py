@@ -21,14 +21,11 @@ from __future__ import annotations
 
 import base64
 import collections
-import concurrent.futures
 import hashlib
 import html
 import itertools
 import json
-import multiprocessing
 import operator
-import os
 import re
 import shutil
 import unicodedata
@@ -36,6 +33,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import cores
 from generator.model import Handbook
 from generator.printview import PRINT_PAGE
 from generator.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_display
@@ -383,14 +381,13 @@ def _read_share(site: Path, numbered: Sequence[tuple[int, str]], site_name: str)
 def read_pages(site: Path, locations: Sequence[str], site_name: str) -> tuple[list[PageText], dict[str, list[int]]]:
     """Every searchable page's text and the postings of its grams, on two cores for a large site."""
     numbered = list(enumerate(locations))
-    if len(locations) < PARALLEL_PAGES or (os.cpu_count() or 1) < 2:
+    if not cores.worth_it(len(locations), PARALLEL_PAGES):
         shares = [_read_share(site, numbered, site_name)]
         slots = [numbered]
     else:
         # Interleaved, so both processes get articles (long) and municipalities (short) alike.
         slots = [numbered[0::2], numbered[1::2]]
-        with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-            shares = list(pool.map(_read_share, [site, site], slots, [site_name, site_name]))
+        shares = cores.in_two(_read_share, (site, slots[0], site_name), (site, slots[1], site_name))
     by_number: dict[int, PageText] = {}
     merged: dict[str, list[int]] = {}
     for slot, (pages, found) in zip(slots, shares, strict=True):
