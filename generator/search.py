@@ -155,9 +155,13 @@ class PageText:
     title: str
     text: str
     sections: list[Section] = field(default_factory=list)
+    breaks: list[int] = field(default_factory=list)
+    """Offsets where a block (paragraph, cell, heading) ends: snippets show a separator there."""
 
 
 _MARK = "\ue000"
+_BREAK = "\ue001"  # a block boundary: no text for matching, a separator in snippets
+_BREAKS = re.compile(f"{_BREAK}+")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 # MkDocs writes well-formed HTML: a tag (quoted attribute values may hold ">"), a comment, or text.
 _TOKEN = re.compile(r"""<(/?)([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<!--.*?-->|<![^>]*>|([^<]+)|<""", re.S)
@@ -190,7 +194,7 @@ def _collect(fragment: str) -> _Collected:
         if data is not None:
             if not skip:
                 text = html.unescape(data)
-                out.parts.append(text.replace(_MARK, ""))
+                out.parts.append(text.replace(_MARK, "").replace(_BREAK, ""))
                 if heading_depth:
                     out.headings[-1][1].append(text)
             continue
@@ -207,7 +211,7 @@ def _collect(fragment: str) -> _Collected:
             if skip:
                 skip -= 1
             elif tag in _BLOCK:
-                out.parts.append("\n")
+                out.parts.append(_BREAK)
             continue
         if not void:
             depth += 1
@@ -219,12 +223,30 @@ def _collect(fragment: str) -> _Collected:
             skip = 0 if void else 1
             continue
         if tag in _BLOCK:
-            out.parts.append("\n")
+            out.parts.append(_BREAK)
         if tag in _HEADING:
             heading_depth = depth
             out.headings.append((attrs.get("id", ""), []))
             out.parts.append(_MARK)
     return out
+
+
+def _close_blocks(chunk: str, start: int, breaks: list[int]) -> str:
+    """Drop the block marks of a chunk (a space where they stood between two Latin words, as squeeze does
+    for white space) and record where they stood, at ``start`` + their offset, for snippets."""
+    out: list[str] = []
+    pos = length = 0
+    for m in _BREAKS.finditer(chunk):
+        out.append(chunk[pos : m.start()])
+        length += m.start() - pos
+        breaks.append(start + length)
+        prev, nxt = chunk[m.start() - 1 : m.start()], chunk[m.end() : m.end() + 1]
+        if prev and nxt and _LATIN.match(prev) and _LATIN.match(nxt):
+            out.append(" ")
+            length += 1
+        pos = m.end()
+    out.append(chunk[pos:])
+    return "".join(out)
 
 
 def extract(location: str, html_text: str, site_name: str = "") -> PageText | None:
@@ -242,22 +264,27 @@ def extract(location: str, html_text: str, site_name: str = "") -> PageText | No
     page_title = html.unescape(head.group(1)) if head else ""
     text = normalise("".join(found.parts)).strip()
     sections: list[Section] = []
+    breaks: list[int] = []
     out: list[str] = []
     pos = 0
-    for i, chunk in enumerate(text.split(_MARK)):
+    for i, marked in enumerate(text.split(_MARK)):
+        chunk = _close_blocks(marked, pos, breaks)
         if i > 0:
             anchor, words = found.headings[i - 1]
             prev, nxt = (out[-1][-1:] if out else ""), chunk[:1]
             if prev and nxt and _LATIN.match(prev) and _LATIN.match(nxt):
                 out.append(" ")
                 pos += 1
+            breaks.append(pos)
             if anchor:
                 sections.append(Section(anchor, normalise("".join(words)).strip(), pos))
         out.append(chunk)
         pos += len(chunk)
+    joined = "".join(out)
+    kept = sorted({b for b in breaks if 0 < b < len(joined)})
     headings = [normalise("".join(w)).strip() for _, w in found.headings]
     title = headings[0] if headings and headings[0] else normalise(page_title).removesuffix(f"-{normalise(site_name)}")
-    return PageText(location, title, "".join(out), sections)
+    return PageText(location, title, joined, sections, kept)
 
 
 def site_pages(site: Path) -> Iterator[tuple[str, Path]]:
@@ -313,6 +340,13 @@ class SearchStats:
 def u16len(text: str) -> int:
     """Length in UTF-16 code units: the worker's string offsets."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def u16_offsets(text: str, offsets: list[int]) -> list[int]:
+    """Character offsets as UTF-16 code units (the worker's string offsets); equal unless the text has astral characters."""
+    if len(text.encode("utf-16-le")) == 2 * len(text):
+        return offsets
+    return [u16len(text[:k]) for k in offsets]
 
 
 def chunks(pages: Sequence[PageText]) -> list[list[int]]:
@@ -461,8 +495,9 @@ def index_files(pages: Sequence[PageText], ents: list[Entity], found: dict[str, 
     files = {"manifest.js": script(manifest)}
     files.update((f"g{i}.js", script({"shard": i, "grams": grams_})) for i, grams_ in enumerate(sharded))
     for c, docs in enumerate(groups):
-        texts = [[d, pages[d].text, [[s.anchor, s.title, u16len(pages[d].text[: s.offset])] for s in pages[d].sections]]
-                 for d in docs]
+        texts = [[d, pages[d].text, [[s.anchor, s.title, u16] for s, u16 in zip(pages[d].sections, u16_offsets(
+                    pages[d].text, [s.offset for s in pages[d].sections]), strict=True)],
+                  u16_offsets(pages[d].text, pages[d].breaks)] for d in docs]
         files[f"t{c}.js"] = script({"chunk": c, "docs": texts})
     return files
 

@@ -123,6 +123,10 @@ def test_extract_keeps_article_text_only_with_sections() -> None:
     assert [(s.anchor, s.title) for s in page.sections] == [("top", "DXの見出し"), ("s2", "Section Two")]
     assert page.text[page.sections[1].offset :].startswith("Section Two")
     assert "ナビゲーション" not in page.text and "用語の説明" not in page.text and "ignored" not in page.text
+    # Block boundaries are kept apart from the text: matching ignores them, snippets show a separator there.
+    cuts = [0, *page.breaks, len(page.text)]
+    assert [page.text[a:b] for a, b in itertools.pairwise(cuts)] == [
+        "DXの見出し", "本文のガバクラと<script>とOpen Data。", "Section Two", " Chief", " Officer"]
 
 
 def test_extract_skips_pages_without_an_article() -> None:
@@ -174,7 +178,7 @@ def test_every_page_text_is_in_the_chunk_the_manifest_names(index_dir: Path) -> 
     texts: dict[int, tuple[str, list[list[Any]]]] = {}
     for path in sorted(index_dir.glob("t*.js")):
         chunk = read_script(path)
-        for d, text, sections in chunk["docs"]:
+        for d, text, sections, _breaks in chunk["docs"]:
             assert manifest["docs"][d][2] == chunk["chunk"] == int(path.stem[1:])
             texts[d] = (text, sections)
     assert sorted(texts) == list(range(len(manifest["docs"])))
@@ -188,7 +192,7 @@ def test_every_page_text_is_in_the_chunk_the_manifest_names(index_dir: Path) -> 
 def test_every_gram_of_every_page_lists_that_page(index_dir: Path) -> None:
     manifest = read_script(index_dir / "manifest.js")
     shards = [read_script(index_dir / f"g{i}.js")["grams"] for i in range(manifest["shards"])]
-    texts = {d: text for path in index_dir.glob("t*.js") for d, text, _ in read_script(path)["docs"]}
+    texts = {d: text for path in index_dir.glob("t*.js") for d, text, _, _ in read_script(path)["docs"]}
     for d, text in texts.items():
         low = text.lower()
         for gram in set(low) | {low[i : i + 2] for i in range(len(low) - 1)}:

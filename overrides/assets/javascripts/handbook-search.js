@@ -169,7 +169,7 @@
     const list = [...pages];
     const texts = new Map(list.map(([, p], d) => {
       const text = norm.squeeze(norm.fold(p.parts.join(" ").normalize("NFKC"))).trim();
-      return [d, { text, lower: text.toLowerCase(), sections: [] }];
+      return [d, { text, lower: text.toLowerCase(), sections: [], breaks: [] }];
     }));
     const docsOut = list.map(([location, p]) => ({
       location, title: p.title, titleLower: p.title.toLowerCase(), titleHtml: esc(p.title), chunk: -1,
@@ -248,23 +248,17 @@
     return out;
   }
 
-  /** The text, lower-cased text and headings of some pages, loading the chunks that hold them. */
+  /**
+   * The text, lower-cased text, headings and block ends of some pages, loading the chunks that hold
+   * them. The index keeps no space between blocks (a word may be typed across them), so snippets
+   * show a separator at the block ends instead.
+   */
   async function loadTexts(docIds) {
     const missing = [...new Set(docIds.filter(d => !ix.texts.has(d)).map(d => ix.docs[d].chunk))];
     const chunks = await Promise.all(missing.map(c => file(`t${c}.js`)));
     for (const chunk of chunks)
-      for (const [d, text, sections] of chunk.docs)
-        if (!ix.texts.has(d)) ix.texts.set(d, { text, lower: text.toLowerCase(), sections, breaks: breaks(text, sections) });
-  }
-
-  /**
-   * Where a heading starts or ends inside a page's text. The index keeps no spaces between blocks
-   * (words may be typed across them), so snippets put a separator there for the eye only.
-   */
-  function breaks(text, sections) {
-    const at = new Set();
-    for (const [, heading, offset] of sections) at.add(offset).add(offset + heading.length);
-    return [...at].filter(k => k > 0 && k < text.length).sort((a, b) => a - b);
+      for (const [d, text, sections, breaks] of chunk.docs)
+        if (!ix.texts.has(d)) ix.texts.set(d, { text, lower: text.toLowerCase(), sections, breaks });
   }
 
   function count(lower, needle, at) {
