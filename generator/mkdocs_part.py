@@ -98,7 +98,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             own.append(file)
         else:
             file.inclusion = InclusionLevel.EXCLUDED
-    _state.update(files=files, order=[f.src_uri for f in pages], own=own, shared=sorted(shared), part=k)
+    _state.update(files=files, order=[f.src_uri for f in pages], own=own)
     return files
 
 
@@ -123,7 +123,7 @@ def _report(files: Files) -> dict[str, Any]:
         for target, found in (page.links_to_anchors or {}).items():
             if target.inclusion.is_excluded():
                 links.extend([file.src_uri, target.src_uri, anchor, link] for anchor, link in found.items())
-    return {"part": _state["part"], "order": _state["order"], "shared": _state["shared"],
+    return {"order": _state["order"],
             "own": {f.src_uri: f.dest_uri for f in _state["own"]}, "anchors": anchors, "links": links,
             "dests": dests, "locs": locs}
 

@@ -370,8 +370,13 @@ def grams(text: str) -> set[str]:
 
 def postings(pages: Sequence[PageText]) -> dict[str, list[int]]:
     """For each gram, the pages (in index order) whose text holds it."""
+    return _postings(enumerate(pages))
+
+
+def _postings(numbered: Iterable[tuple[int, PageText]]) -> dict[str, list[int]]:
+    """For each gram, the numbers of the pages whose text holds it, in the order the pages come."""
     out: dict[str, list[int]] = {}
-    for d, p in enumerate(pages):
+    for d, p in numbered:
         for g in grams(p.text):
             found = out.get(g)
             if found is None:
@@ -401,15 +406,7 @@ def _read_share(site: Path, numbered: Sequence[tuple[int, str]], site_name: str)
     """Extract some pages and index their grams under the given page numbers: one process's share."""
     pages = [extract(rel, (site / rel).read_text(encoding="utf-8"), site_name) if (site / rel).is_file() else None
              for _, rel in numbered]
-    out: dict[str, list[int]] = {}
-    for (d, _), page in zip(numbered, pages, strict=True):
-        for g in grams(page.text) if page else ():
-            found = out.get(g)
-            if found is None:
-                out[g] = [d]
-            else:
-                found.append(d)
-    return pages, out
+    return pages, _postings((d, page) for (d, _), page in zip(numbered, pages, strict=True) if page is not None)
 
 
 def read_pages(site: Path, locations: Sequence[str], site_name: str) -> tuple[list[PageText], dict[str, list[int]]]:
@@ -466,11 +463,10 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
 
 
-def index_files(pages: Sequence[PageText], ents: list[Entity], found: dict[str, list[int]] | None = None) -> dict[str, str]:
+def index_files(pages: Sequence[PageText], ents: list[Entity], found: dict[str, list[int]]) -> dict[str, str]:
     """Every file of the index by name: manifest, gram shards and text chunks (``found``: the pages' postings)."""
     groups = chunks(pages)
     chunk_of = {d: c for c, docs in enumerate(groups) for d in docs}
-    found = postings(pages) if found is None else found
     encoded = {g: encode_postings(docs, len(pages)) for g, docs in found.items()}
     shards = shard_count(sum(len(g) + len(v) + 6 for g, v in encoded.items()))
     sharded: list[dict[str, str]] = [{} for _ in range(shards)]

@@ -224,7 +224,7 @@
     return postings.split(",").map(gap => (d += +gap));
   }
 
-  /** Load the shards of every needle's grams, then each needle's candidate pages (sorted). */
+  /** Load the shards of every needle's grams, then each needle's candidate pages (sorted; exact up to two characters). */
   async function candidates(needles) {
     const grams = new Set(needles.flatMap(gramsOf));
     const shards = new Set([...grams].map(shardOf));
@@ -243,7 +243,7 @@
         const has = new Set(other);
         set = set.filter(d => has.has(d));
       }
-      out.set(needle, { docs: set, exact: needle.length <= 2 });
+      out.set(needle, set);
     }
     return out;
   }
@@ -340,7 +340,7 @@
     const locate = v => {
       if (page) return page.lower.indexOf(v);
       const c = found.get(v);
-      return c && c.set.has(d) ? 0 : -1;
+      return c && c.has(d) ? 0 : -1;
     };
     const terms = {}, hit = [];
     let matched = 0, first = -1, original = false, occurrences = 0, phrase = false;
@@ -394,8 +394,8 @@
       pool = [...ix.texts.keys()];
     } else {
       const cands = await candidates(needles);
-      for (const [needle, c] of cands) found.set(needle, { set: new Set(c.docs), exact: c.exact });
-      pool = [...new Set([...cands.values()].flatMap(c => c.docs))].sort((a, b) => a - b);
+      for (const [needle, docs] of cands) found.set(needle, new Set(docs));
+      pool = [...new Set([...cands.values()].flat())].sort((a, b) => a - b);
     }
     const first = pool.map(d => {
       const m = matchDoc(q, d, found);
