@@ -18,12 +18,17 @@ from markupsafe import Markup
 
 from generator import a11y, cores, opendata, paging, printview
 from generator.index import CrossIndex
-from generator.model import SIZE_BANDS, GlossaryTerm, Handbook
+from generator.model import SIZE_BANDS, GlossaryTerm, Handbook, Theme
 from generator.text import escape_html, escape_md, front_matter_value, seireki, wareki
 
 UNKNOWN = "不明"
 MATRIX_COLUMNS = 30
 """Above this many bodies the matrix turns: one row per body (grouped by prefecture), one column per theme."""
+MATRIX_TABLE_ROWS = 20
+"""Rows per table of the wide matrix: a table is never cut, and 20 rows of 22 columns stay well inside a part."""
+THEME_DETAIL_BODIES = 50
+"""Above this many bodies a theme page lists them by prefecture, one line each, instead of repeating every key
+point and quote (at national scale the detailed page of a popular theme ran to 54 parts)."""
 
 
 def _require_markup(value: object) -> object:
@@ -166,13 +171,13 @@ class Renderer:
                                                          ("municipalities.md.j2", "municipalities/index.md", {})]
         out += [("municipality.md.j2", f"municipalities/{m.id}.md", {"m": m}) for m in hb.municipalities.values()]
         out.append(("themes.md.j2", "themes/index.md", {}))
-        out += [("theme.md.j2", f"themes/{t.id}.md", {"t": t}) for t in hb.themes.values()]
+        out += [self._theme_job(t) for t in hb.themes.values()]
         out.append(("articles.md.j2", "articles/index.md", {}))
         out += [("article.md.j2", f"articles/{a.id}.md", {"a": a}) for a in hb.articles.values()]
         wide = len(hb.municipalities) > MATRIX_COLUMNS
         out += [
             ("indexes.md.j2", "indexes/index.md", {}),
-            ("matrix_rows.md.j2" if wide else "matrix.md.j2", "indexes/matrix.md", {}),
+            ("matrix_rows.md.j2" if wide else "matrix.md.j2", "indexes/matrix.md", {"rows_per_table": MATRIX_TABLE_ROWS}),
             ("prefectures.md.j2", "indexes/prefectures.md", {}),
             ("population.md.j2", "indexes/population.md", {}),
             ("timeline.md.j2", "indexes/timeline.md", {}),
@@ -182,6 +187,18 @@ class Renderer:
             ("accessibility.md.j2", "accessibility.md", {"results": self.a11y_results}),
         ]
         return out
+
+    def _theme_job(self, t: Theme) -> tuple[str, str, dict[str, object]]:
+        """A theme page: detailed, or by prefecture when more than THEME_DETAIL_BODIES bodies took it up."""
+        mids = self.ix.municipalities_by_theme.get(t.id, ())
+        if len(mids) <= THEME_DETAIL_BODIES:
+            return "theme.md.j2", f"themes/{t.id}.md", {"t": t}
+        taken = set(mids)
+        groups = [(pref, here) for pref, all_ in self.ix.municipalities_by_prefecture.items()
+                  if (here := [mid for mid in all_ if mid in taken])]
+        unplaced = [aid for aid in self.ix.articles_by_theme.get(t.id, ()) if not self.hb.articles[aid].municipalities]
+        return "theme_by_prefecture.md.j2", f"themes/{t.id}.md", {"t": t, "groups": groups, "total": len(mids),
+                                                                  "unplaced": unplaced}
 
     def all_pages(self) -> list[Page]:
         """Every page of the handbook in a fixed order, on two cores when there are many to render."""

@@ -91,5 +91,11 @@ def test_pages_stay_small_and_the_matrix_turns_at_scale(run: tuple[Path, list[st
     assert too_big == {}
     matrix = (keep / "build" / "docs" / "indexes" / "matrix.md").read_text(encoding="utf-8")
     assert "行が自治体(都道府県ごと)、列がテーマです。" in matrix
+    # Every body is a row header exactly once across the matrix's parts (screen readers announce it with each count).
+    parts = [site / "indexes" / "matrix.html", *sorted((site / "indexes" / "matrix").glob("*.html"))]
+    headers = re.findall(r'<th scope="row"><a href="[./]*municipalities/([\w-]+)\.html">', "".join(
+        p.read_text(encoding="utf-8") for p in parts))
+    bodies = {p.stem for p in (keep / "content" / "municipalities").glob("*.yaml")}
+    assert sorted(headers) == sorted(bodies)
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1]
     assert "articles/" in nav and not re.search(r"articles/article-|municipalities/lg-", nav)

@@ -54,3 +54,18 @@ def test_two_processes_render_exactly_what_one_renders(mini_root: Path, monkeypa
     two = [(p.path, p.data) for p in generate(mini_root).pages]
     assert two == one
     assert len(one) > 10
+
+
+def test_a_theme_many_bodies_took_up_lists_them_by_prefecture(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # At national scale a theme page lists bodies one line each, by prefecture, instead of every key point.
+    detailed = {p.path: p.content for p in generate(mini_root).pages}["themes/counter.md"]
+    assert isinstance(detailed, str) and "研修から始めた。" in detailed
+    monkeypatch.setattr(render_module, "THEME_DETAIL_BODIES", 0)
+    page = {p.path: p.content for p in generate(mini_root).pages}["themes/counter.md"]
+    assert isinstance(page, str)
+    assert "取り組んだ団体が 1 あるため、都道府県ごとに団体とその記事を並べています。" in page
+    assert ("### 福島県\n\n- [磐梯町](../municipalities/bandai.md)(5千人未満)："
+            "[小さな町の窓口改革](../articles/mini-article.md)\n  {: #m-bandai }\n") in page
+    assert "研修から始めた。" not in page  # key points stay on the body's and the article's pages
+    assert page.split("## 取り組んだ自治体")[0] == detailed.split("## 取り組んだ自治体")[0]
+    assert page.split("## 関連する")[1:] == detailed.split("## 関連する")[1:]

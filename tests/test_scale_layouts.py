@@ -1,0 +1,37 @@
+"""Pages that change shape at national scale (matrix by rows, themes by prefecture), built by MkDocs --strict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import render
+from generator.build import build
+
+
+@pytest.fixture()
+def wide_site(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The mini handbook built as if it held more bodies than both thresholds."""
+    monkeypatch.setattr(render, "MATRIX_COLUMNS", 0)
+    monkeypatch.setattr(render, "THEME_DETAIL_BODIES", 0)
+    build(mini_root, strict=True, package=False)
+    return mini_root / "site"
+
+
+def test_the_wide_matrix_gives_every_body_a_row_header(wide_site: Path) -> None:
+    html = (wide_site / "indexes" / "matrix.html").read_text(encoding="utf-8")
+    assert "行が自治体(都道府県ごと)、列がテーマです。" in html
+    assert '<th scope="row"><a href="../municipalities/bandai.html">磐梯町</a></th>' in html
+    assert '<th scope="col"><a href="../themes/counter.html">住民目線・窓口</a></th>' in html
+    assert '<td><a href="../themes/counter.html#m-bandai" title="磐梯町 × 住民目線・窓口">2</a></td>' in html
+    assert "<td>—</td>" in html
+
+
+def test_a_theme_by_prefecture_keeps_the_anchor_bodies_link_to(wide_site: Path) -> None:
+    theme = (wide_site / "themes" / "counter.html").read_text(encoding="utf-8")
+    assert '<h3 id="福島県">福島県<a class="headerlink"' in theme
+    assert ('<li id="m-bandai"><a href="../municipalities/bandai.html">磐梯町</a>(5千人未満)：'
+            '<a href="../articles/mini-article.html">小さな町の窓口改革</a></li>') in theme
+    body = (wide_site / "municipalities" / "bandai.html").read_text(encoding="utf-8")
+    assert 'href="../themes/counter.html#m-bandai"' in body
