@@ -27,10 +27,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 PART_ENV = "HANDBOOK_MKDOCS_PART"
 REPORT_ENV = "HANDBOOK_MKDOCS_PART_REPORT"
 LINK_BYTES = 300
+TAG_BYTES = 20
 PAGE_BYTES = 18_000
-"""A page's weight: its Markdown bytes, plus this much per link and per page. Fitted to MkDocs' times at 1,000 and
-5,000 articles: about 6 ms per page (the theme), 0.33 ms per KB and 0.16 ms per link, so a table of links costs
-five times an article per KB."""
+"""A page's weight: its Markdown bytes, plus this much per link, per raw HTML tag and per page. Fitted to MkDocs'
+times at 1,000 and 5,000 articles: about 6 ms per page (the theme), 0.33 ms per KB and 0.16 ms per link, so a table
+of links costs five times an article per KB. An article's raw HTML (paragraph anchors, glossary tooltips) is parsed
+twice, by Python-Markdown and by MkDocs: with no weight per tag the part holding the articles ended about 5 s after
+the other at 5,000 articles, with 50 per tag 8 s before, with 20 within about a second."""
 
 _state: dict[str, Any] = {}
 
@@ -68,7 +71,7 @@ def _weight(path: str) -> int:
     """About how long MkDocs takes over a page, in bytes of plain Markdown (see ``PAGE_BYTES``)."""
     with open(path, "rb") as fh:
         data = fh.read()
-    return len(data) + LINK_BYTES * data.count(b"](") + PAGE_BYTES
+    return len(data) + LINK_BYTES * data.count(b"](") + TAG_BYTES * data.count(b"<") + PAGE_BYTES
 
 
 def assign(weights: Iterable[int], parts: int) -> list[int]:
