@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import jinja2
@@ -60,12 +61,20 @@ def test_a_theme_many_bodies_took_up_lists_them_by_prefecture(mini_root: Path, m
     # At national scale a theme page lists bodies one line each, by prefecture, instead of every key point.
     detailed = {p.path: p.content for p in generate(mini_root).pages}["themes/counter.md"]
     assert isinstance(detailed, str) and "研修から始めた。" in detailed
+    # An article about no body in particular is listed after the prefectures.
+    seed = (mini_root / "seeds" / "mini.txt").read_bytes()
+    (mini_root / "seeds" / "national.txt").write_bytes(seed)
+    (mini_root / "content" / "articles" / "national.yaml").write_text(
+        f"id: national\nseed: national.txt\nsha256: {hashlib.sha256(seed).hexdigest()}\ntitle: 国の窓口改革\n"
+        "publisher: null\nauthor: null\ndate: null\nurl: null\nsummary: 全国の動き。\nbody:\n  - start: 3\n    end: 8\n"
+        "themes: [counter]\n", encoding="utf-8")
     monkeypatch.setattr(render_module, "THEME_DETAIL_BODIES", 0)
-    page = {p.path: p.content for p in generate(mini_root).pages}["themes/counter.md"]
+    page = {p.path: p.content for p in generate(mini_root, strict=True).pages}["themes/counter.md"]
     assert isinstance(page, str)
     assert "取り組んだ団体が 1 あるため、都道府県ごとに団体とその記事を並べています。" in page
     assert ("### 福島県\n\n- [磐梯町](../municipalities/bandai.md)(5千人未満)："
             "[小さな町の窓口改革](../articles/mini-article.md)\n  {: #m-bandai }\n") in page
     assert "研修から始めた。" not in page  # key points stay on the body's and the article's pages
     assert page.split("## 取り組んだ自治体")[0] == detailed.split("## 取り組んだ自治体")[0]
+    assert "\n## 団体を特定しない記事\n\n- [国の窓口改革](../articles/national.md)\n\n## 関連するテーマ\n" in page
     assert page.split("## 関連する")[1:] == detailed.split("## 関連する")[1:]
