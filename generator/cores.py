@@ -22,7 +22,15 @@ def worth_it(items: int, threshold: int) -> bool:
     return items >= threshold and (os.cpu_count() or 1) >= 2
 
 
-def in_two(work: Callable[..., T], first: tuple[Any, ...], second: tuple[Any, ...]) -> list[T]:
-    """``[work(*first), work(*second)]``, computed in two forked processes at once."""
+def in_two(work: Callable[..., T], first: tuple[Any, ...], second: tuple[Any, ...],
+           meanwhile: Callable[[], object] | None = None) -> list[T]:
+    """``[work(*first), work(*second)]``, computed in two forked processes at once.
+
+    ``meanwhile`` runs here while they work: a serial step that needs neither result (reading the seeds, writing
+    the open data) then shares the cores instead of waiting for them.
+    """
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(work, *zip(first, second, strict=True)))
+        results = pool.map(work, *zip(first, second, strict=True))  # submits both at once: the forks happen here
+        if meanwhile is not None:
+            meanwhile()
+        return list(results)

@@ -10,6 +10,7 @@ import csv
 import functools
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,13 +138,14 @@ def _looks_like_cp932(raw: bytes) -> bool:
     return any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in text)
 
 
-def load_documents(root: Path, problems: Problems) -> dict[str, tuple[Located, ...]]:
-    """Parse every YAML file of every kind; unknown files are reported, not ignored."""
+def load_documents(root: Path, problems: Problems, meanwhile: Callable[[], object] | None = None,
+                   ) -> dict[str, tuple[Located, ...]]:
+    """Parse every YAML file of every kind; unknown files are reported, not ignored (``meanwhile``: see ``_parse_all``)."""
     content = root / CONTENT_DIR
     documents: dict[str, tuple[Located, ...]] = {}
     listed = {folder: sorted((content / folder).glob("*.y*ml")) if (content / folder).is_dir() else []
               for folder in FOLDER_KINDS}
-    parsed = iter(_parse_all(root, [f for files in listed.values() for f in files], problems))
+    parsed = iter(_parse_all(root, [f for files in listed.values() for f in files], problems, meanwhile))
     for folder, files in listed.items():
         documents[folder] = tuple(doc for _ in files if (doc := next(parsed)) is not None)
     for name in FILE_KINDS:
@@ -177,12 +179,19 @@ def _parse_share(root: Path, files: list[Path]) -> tuple[list[Located | None], l
     return [_parse(root, f, problems) for f in files], problems.items
 
 
-def _parse_all(root: Path, files: list[Path], problems: Problems) -> list[Located | None]:
-    """Parse files in order, on two cores when there are many."""
+def _parse_all(root: Path, files: list[Path], problems: Problems, meanwhile: Callable[[], object] | None = None,
+               ) -> list[Located | None]:
+    """Parse files in order, on two cores when there are many; ``meanwhile`` runs while they parse (or after).
+
+    Problems are sorted when reported, so what ``meanwhile`` records may come before or after the parses'.
+    """
     if not cores.worth_it(len(files), PARALLEL_FILES) or remembering():
-        return [_parse(root, f, problems) for f in files]
+        parsed = [_parse(root, f, problems) for f in files]
+        if meanwhile is not None:
+            meanwhile()
+        return parsed
     # Interleaved, so both processes get as many long article files as short municipality files.
-    shares = cores.in_two(_parse_share, (root, files[0::2]), (root, files[1::2]))
+    shares = cores.in_two(_parse_share, (root, files[0::2]), (root, files[1::2]), meanwhile)
     out: list[Located | None] = [None] * len(files)
     for share, (docs, items) in enumerate(shares):
         out[share::2] = docs
@@ -230,8 +239,9 @@ def load_registry(root: Path, problems: Problems) -> dict[str, Registered]:
 def load(root: Path, problems: Problems) -> Sources:
     """Read the whole content tree: YAML documents, seeds and the code list."""
     _real_folder.cache_clear()  # a folder may have become a link since the last load (live preview)
-    documents = load_documents(root, problems)
-    seeds = load_seeds(root, problems)
+    seeds: dict[str, SeedText] = {}
+    # The seeds are read while two processes parse the YAML of a large tree.
+    documents = load_documents(root, problems, meanwhile=lambda: seeds.update(load_seeds(root, problems)))
     present = {p.name for p in (root / SEEDS_DIR).glob("*.txt")} if (root / SEEDS_DIR).is_dir() else set()
     return Sources(root, documents, seeds, load_registry(root, problems), frozenset(present - set(seeds)),
                    _unreadable_documents(root, documents))

@@ -234,12 +234,15 @@ class Renderer:
     def all_pages(self) -> list[Page]:
         """Every page of the handbook in a fixed order, on two cores when there are many to render."""
         jobs = self.jobs()
+        data: dict[str, bytes] = {}
         fresh = sum(1 for _, path, _ in jobs if path not in self.reuse)
         if cores.worth_it(fresh, PARALLEL_PAGES):
-            pages = _render_in_two(self, len(jobs))
+            # The open data needs no page: it is written here while two processes render.
+            pages = _render_in_two(self, len(jobs), lambda: data.update(opendata.render(self.hb, self.ix)))
         else:
             pages = [self.page(template, path, **context) for template, path, context in jobs]
-        pages += [Page(f"data/{name}", content) for name, content in opendata.render(self.hb, self.ix).items()]
+            data = opendata.render(self.hb, self.ix)
+        pages += [Page(f"data/{name}", content) for name, content in data.items()]
         return pages
 
 
@@ -255,11 +258,11 @@ def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes]]:
     return [(page.path, page.content) for page in (renderer.page(t, path, **ctx) for t, path, ctx in jobs)]
 
 
-def _render_in_two(renderer: Renderer, total: int) -> list[Page]:
+def _render_in_two(renderer: Renderer, total: int, meanwhile: Callable[[], object] | None = None) -> list[Page]:
     """Split the jobs between two forked processes (interleaved, so both get every kind of page)."""
     _ACTIVE.append(renderer)
     try:
-        shares = cores.in_two(_render_share, (0, 2), (1, 2))
+        shares = cores.in_two(_render_share, (0, 2), (1, 2), meanwhile)
     finally:
         _ACTIVE.pop()
     pages: list[Page | None] = [None] * total
