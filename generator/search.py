@@ -218,8 +218,10 @@ def _collect(fragment: str) -> _Collected:
         if skip:
             skip += 0 if void else 1
             continue
-        attrs = _attrs(raw) if tag in _HEADING or "class=" in raw else {}
-        if tag in _SKIPPED or set(attrs.get("class", "").split()) & _SKIPPED_CLASSES:
+        # Attributes are parsed only where they matter: a heading's id, a class that may be skipped.
+        maybe_skipped = "class=" in raw and any(c in raw for c in _SKIPPED_CLASSES)
+        attrs = _attrs(raw) if tag in _HEADING or maybe_skipped else {}
+        if tag in _SKIPPED or (maybe_skipped and set(attrs.get("class", "").split()) & _SKIPPED_CLASSES):
             skip = 0 if void else 1
             continue
         if tag in _BLOCK:
