@@ -189,16 +189,16 @@ def _collect(fragment: str) -> _Collected:
     """
     out = _Collected()
     depth = skip = heading_depth = 0
-    for m in _TOKEN.finditer(fragment):
-        closing, tag, raw, data = m.group(1), m.group(2), m.group(3), m.group(4)
-        if data is not None:
+    # findall gives plain tuples ("" for a group that did not take part): no match object per token.
+    for closing, tag, raw, data in _TOKEN.findall(fragment):
+        if data:
             if not skip:
                 text = html.unescape(data)
                 out.parts.append(text.replace(_MARK, "").replace(_BREAK, ""))
                 if heading_depth:
                     out.headings[-1][1].append(text)
             continue
-        if tag is None:
+        if not tag:
             continue  # a comment or declaration
         tag = tag.lower()
         void = tag in _VOID or raw.rstrip().endswith("/")
