@@ -196,7 +196,8 @@ def relink(pages: list[Page], splits: dict[str, Split]) -> list[Page]:
     if not splits:
         return pages
     names = sorted({posixpath.basename(p) for p in splits}, key=len, reverse=True)
-    candidate = re.compile("(?:" + "|".join(re.escape(n) for n in names) + ")#")
+    # Only a link to an anchor of a split page can need rewriting (literal ``](`` first: a fast scan).
+    candidate = re.compile(MD_LINK_OPEN + r'[^()\s"]*(?:' + "|".join(re.escape(n) for n in names) + ")#")
     out: list[Page] = []
     for path, text in pages:
         if isinstance(text, str) and (_owner(path, splits) is not None or candidate.search(text)):
