@@ -91,7 +91,8 @@ def measure(root: Path, edits: int, article: str) -> list[float]:
         return latencies
     finally:
         source.write_text(original, encoding="utf-8")
-        server.send_signal(signal.SIGINT)  # serve stops its MkDocs child on Ctrl+C
+        # SIGTERM, not SIGINT: a shell starts background jobs with SIGINT ignored, and serve handles SIGTERM like Ctrl+C.
+        server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
 
 
