@@ -74,7 +74,8 @@ _BLOCK = frozenset(
     "header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
 )
 _SKIPPED = frozenset({"script", "style", "svg", "template", "noscript"})
-_SKIPPED_CLASSES = frozenset({"headerlink", "md-content__button"})
+# Furniture, not text: the headings' and the paragraphs' permalinks (¶, ¶7) and the edit button.
+_SKIPPED_CLASSES = frozenset({"headerlink", "md-content__button", "hb-para-link"})
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 

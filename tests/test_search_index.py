@@ -107,6 +107,7 @@ PAGE = """<html><head><title>見出し - 自治体DXハンドブック</title></
 <a href="edit" title="編集" class="md-content__button md-icon"><svg><path d="M0"/></svg></a>
 <h1 id="top">ＤＸの 見出し<a class="headerlink" href="#top">&para;</a></h1>
 <p>本文 の<abbr title="用語の説明">ガバクラ</abbr>と &lt;script&gt; と Open Data。</p>
+<p id="p7" class="hb-para">段落です。 <a class="hb-para-link" href="#p7" aria-label="段落 7 へのリンク">¶7</a></p>
 <h2 id="s2">Section Two<a class="headerlink" href="#s2">&para;</a></h2>
 <table><tr><td>Chief</td><td>Officer</td></tr></table>
 <script>var ignored = 1;</script>
@@ -119,14 +120,15 @@ def test_extract_keeps_article_text_only_with_sections() -> None:
     page = extract("a/b.html", PAGE, "自治体DXハンドブック")
     assert page is not None
     assert page.title == "DXの見出し"
-    assert page.text == "DXの見出し本文のガバクラと<script>とOpen Data。Section Two Chief Officer"
+    assert page.text == "DXの見出し本文のガバクラと<script>とOpen Data。段落です。Section Two Chief Officer"
     assert [(s.anchor, s.title) for s in page.sections] == [("top", "DXの見出し"), ("s2", "Section Two")]
     assert page.text[page.sections[1].offset :].startswith("Section Two")
     assert "ナビゲーション" not in page.text and "用語の説明" not in page.text and "ignored" not in page.text
+    assert "¶" not in page.text  # paragraph permalinks are furniture, like the headings' ¶
     # Block boundaries are kept apart from the text: matching ignores them, snippets show a separator there.
     cuts = [0, *page.breaks, len(page.text)]
     assert [page.text[a:b] for a, b in itertools.pairwise(cuts)] == [
-        "DXの見出し", "本文のガバクラと<script>とOpen Data。", "Section Two", " Chief", " Officer"]
+        "DXの見出し", "本文のガバクラと<script>とOpen Data。", "段落です。", "Section Two", " Chief", " Officer"]
 
 
 def test_extract_skips_pages_without_an_article() -> None:
