@@ -172,6 +172,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+Job = tuple[str, str, dict[str, object]]
+"""A page to render: template, path and the template's own context."""
+
+
 class Renderer:
     """Renders every page; one instance per build so the template cache is shared."""
 
@@ -195,11 +199,10 @@ class Renderer:
         )
         return Page(path, text)
 
-    def jobs(self) -> list[tuple[str, str, dict[str, object]]]:
+    def jobs(self) -> list[Job]:
         """Every template page of the handbook (template, path, context) in a fixed order."""
         hb = self.hb
-        out: list[tuple[str, str, dict[str, object]]] = [("home.md.j2", "index.md", {}),
-                                                         ("municipalities.md.j2", "municipalities/index.md", {})]
+        out: list[Job] = [("home.md.j2", "index.md", {}), ("municipalities.md.j2", "municipalities/index.md", {})]
         out += [("municipality.md.j2", f"municipalities/{m.id}.md", {"m": m}) for m in hb.municipalities.values()]
         out.append(("themes.md.j2", "themes/index.md", {}))
         out += [self._theme_job(t) for t in hb.themes.values()]
@@ -219,7 +222,7 @@ class Renderer:
         ]
         return out
 
-    def _theme_job(self, t: Theme) -> tuple[str, str, dict[str, object]]:
+    def _theme_job(self, t: Theme) -> Job:
         """A theme page: detailed, or by prefecture when more than THEME_DETAIL_BODIES bodies took it up."""
         mids = self.ix.municipalities_by_theme.get(t.id, ())
         if len(mids) <= THEME_DETAIL_BODIES:
@@ -238,7 +241,7 @@ class Renderer:
         fresh = sum(1 for _, path, _ in jobs if path not in self.reuse)
         if cores.worth_it(fresh, PARALLEL_PAGES):
             # The open data needs no page: it is written here while two processes render.
-            pages = _render_in_two(self, len(jobs), lambda: data.update(opendata.render(self.hb, self.ix)))
+            pages = _render_in_two(self, jobs, lambda: data.update(opendata.render(self.hb, self.ix)))
         else:
             pages = [self.page(template, path, **context) for template, path, context in jobs]
             data = opendata.render(self.hb, self.ix)
@@ -248,24 +251,23 @@ class Renderer:
 
 PARALLEL_PAGES = 1000
 """From this many pages to render, two processes share them (a national-scale build renders 7,000)."""
-_ACTIVE: list[Renderer] = []
+_ACTIVE: list[tuple[Renderer, list[Job]]] = []
 
 
 def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes]]:
-    """Render every ``parts``-th job from ``share`` in a forked process that inherited the renderer."""
-    renderer = _ACTIVE[-1]
-    jobs = renderer.jobs()[share::parts]
-    return [(page.path, page.content) for page in (renderer.page(t, path, **ctx) for t, path, ctx in jobs)]
+    """Render every ``parts``-th job from ``share`` in a forked process that inherited the renderer and its jobs."""
+    renderer, jobs = _ACTIVE[-1]
+    return [(page.path, page.content) for page in (renderer.page(t, path, **ctx) for t, path, ctx in jobs[share::parts])]
 
 
-def _render_in_two(renderer: Renderer, total: int, meanwhile: Callable[[], object] | None = None) -> list[Page]:
+def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], object] | None = None) -> list[Page]:
     """Split the jobs between two forked processes (interleaved, so both get every kind of page)."""
-    _ACTIVE.append(renderer)
+    _ACTIVE.append((renderer, jobs))
     try:
         shares = cores.in_two(_render_share, (0, 2), (1, 2), meanwhile)
     finally:
         _ACTIVE.pop()
-    pages: list[Page | None] = [None] * total
+    pages: list[Page | None] = [None] * len(jobs)
     for share, rendered in enumerate(shares):
         for i, (path, content) in enumerate(rendered):
             pages[share + 2 * i] = renderer.reuse.get(path) or Page(path, content)
@@ -288,7 +290,7 @@ def render_unpaged(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_resu
     """Every page as its template renders it, before long pages are cut; ``reuse`` skips unaffected pages."""
     renderer = Renderer(hb, ix, site, a11y_results)
     renderer.reuse = reuse or {}
-    pages = list(renderer.all_pages())
+    pages = renderer.all_pages()
     sections = printview.sections((p.path, p.content) for p in pages if isinstance(p.content, str))
     pages.append(renderer.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=printview.PDF_NAME))
     return pages

@@ -507,10 +507,10 @@ def write_index(site: Path, hb: Handbook, locations: Iterable[str], site_name: s
     stub_path = out / "search_index.json"
     material = json.loads(stub_path.read_text(encoding="utf-8")) if stub_path.exists() else {}
     pages, found = read_pages(site, list(locations), site_name)
-    files = index_files(pages, entities(hb), found)
+    files = {name: content.encode("utf-8") for name, content in index_files(pages, entities(hb), found).items()}
     digest = hashlib.sha256()
     for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
     name = f"{INDEX_STEM}.{digest.hexdigest()[:12]}"
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob(f"{INDEX_STEM}.*"):
@@ -520,14 +520,11 @@ def write_index(site: Path, hb: Handbook, locations: Iterable[str], site_name: s
             old.unlink()
     folder = out / name
     folder.mkdir()
-    size = 0
-    for file_name, content in files.items():
-        data = content.encode("utf-8")
+    for file_name, data in files.items():
         (folder / file_name).write_bytes(data)
-        size += len(data)
     config = dict(material.get("config", {}))
     config["handbook"] = {"index": f"{SEARCH_DIR}/{name}", "format": FORMAT}
     stub = _dumps({"config": config, "docs": []})
     stub_path.write_text(stub, encoding="utf-8")
     (out / "search_index.js").write_text(f"var __index = {stub}", encoding="utf-8")
-    return SearchStats(len(pages), sum(len(p.text) for p in pages), size, name)
+    return SearchStats(len(pages), sum(len(p.text) for p in pages), sum(map(len, files.values())), name)
