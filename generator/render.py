@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import jinja2
@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from generator import a11y, cores, opendata, paging, printview
 from generator.index import CrossIndex
-from generator.model import SIZE_BANDS, Article, GlossaryTerm, Handbook, Municipality, Theme
+from generator.model import SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Theme
 from generator.text import escape_html, escape_md, front_matter_value, seireki, wareki
 
 UNKNOWN = "不明"
@@ -134,6 +134,30 @@ class Links:
         return Markup(" ".join(f"[¶{n}]({target}#p{n})" for n in paras))
 
 
+def article_body(blocks: Sequence[Block], tips: Tooltips) -> Markup:
+    """An article's body as Markdown headings and raw HTML paragraphs, each with its ``¶`` permalink.
+
+    Python rather than a template loop: at national scale 250,000 paragraphs pass through here, and the loop
+    cost a third of an article page's rendering. The seed text is escaped for HTML by ``tips.h``.
+    """
+    out: list[str] = []
+    for i, b in enumerate(blocks):
+        n = b.line
+        if b.kind == "heading":
+            out.append(f"{'###' if b.level == 2 else '####'} {escape_md(b.text)} {{: #p{n} }}\n\n")
+            continue
+        para_link = f'<a class="hb-para-link" href="#p{n}" aria-label="段落 {n} へのリンク">¶{n}</a>'
+        if b.kind != "item":
+            out.append(f'<p id="p{n}" class="hb-para">{tips.h(b.text)} {para_link}</p>\n\n')
+            continue
+        if i == 0 or blocks[i - 1].kind != "item":
+            out.append('<ul class="hb-list">\n')
+        out.append(f'<li id="p{n}">{tips.h(b.text)} {para_link}</li>\n')
+        if i + 1 == len(blocks) or blocks[i + 1].kind != "item":
+            out.append("</ul>\n\n")
+    return Markup("".join(out))
+
+
 @dataclass(frozen=True)
 class Page:
     """A generated file: its path under the docs folder and its content."""
@@ -169,6 +193,7 @@ def _environment() -> jinja2.Environment:
         num=lambda n: Markup(f"{n:,}"),
         or_unknown=lambda v: escape_md(v) if v else Markup(UNKNOWN),
     )
+    env.globals["body"] = article_body
     return env
 
 

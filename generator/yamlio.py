@@ -16,8 +16,9 @@ from generator.errors import Problems
 
 Path = tuple[str | int, ...]
 
+_STR_TAG = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
+    _STR_TAG,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
@@ -56,27 +57,31 @@ class _Converter:
 
     def convert(self, node: yaml.Node, where: Path) -> Any:
         line = self.lines.setdefault(where, node.start_mark.line + 1)
-        field = _dotted(where)
         if id(node) in self.seen:
-            self.problems.error(self.path, line, field, "YAML のアンカー/エイリアス(& と *)は使えません。値をそのまま書いてください")
+            message = "YAML のアンカー/エイリアス(& と *)は使えません。値をそのまま書いてください"
+            self.problems.error(self.path, line, _dotted(where), message)
             return None
         self.seen.add(id(node))
+        tag = node.tag
+        if tag == _STR_TAG and isinstance(node, yaml.ScalarNode):  # most values: the string, as PyYAML would build it
+            return node.value
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, where, field, line)
+            return self._mapping(node, where, line)
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                return self._bad_tag(node, field, line)
+            if tag != _SEQ_TAG:
+                return self._bad_tag(node, where, line)
             return [self.convert(item, (*where, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
-        if node.tag not in _SCALAR_TAGS:
-            return self._bad_tag(node, field, line)
-        if node.tag == "tag:yaml.org,2002:timestamp":
+        if tag not in _SCALAR_TAGS:
+            return self._bad_tag(node, where, line)
+        if tag == "tag:yaml.org,2002:timestamp":
             return str(node.value)
         return self.loader.construct_object(node, deep=True)
 
-    def _mapping(self, node: yaml.MappingNode, where: Path, field: str, line: int) -> Any:
+    def _mapping(self, node: yaml.MappingNode, where: Path, line: int) -> Any:
         if node.tag != _MAP_TAG:
-            return self._bad_tag(node, field, line)
+            return self._bad_tag(node, where, line)
+        field = _dotted(where)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
@@ -93,8 +98,8 @@ class _Converter:
             result[key] = self.convert(value_node, sub)
         return result
 
-    def _bad_tag(self, node: yaml.Node, field: str, line: int) -> None:
-        self.problems.error(self.path, line, field or "(ルート)", f"YAML タグ {node.tag} は使えません(データとして書いてください)")
+    def _bad_tag(self, node: yaml.Node, where: Path, line: int) -> None:
+        self.problems.error(self.path, line, _dotted(where) or "(ルート)", f"YAML タグ {node.tag} は使えません(データとして書いてください)")
         return None
 
 

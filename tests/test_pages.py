@@ -122,6 +122,21 @@ def test_municipality_and_theme_pages_link_both_ways(site_dir: Path, handbook) -
             assert f"m-{m.id}" in theme_page.ids
 
 
+def test_related_bodies_name_their_shared_themes_once_linked_above(site_dir: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    # The テーマ section links each theme; the related table names them as text (one link per row: the body).
+    hb, ix = handbook.handbook, handbook.index
+    for m in hb.municipalities.values():
+        related = ix.related_municipalities.get(m.id, ())
+        if not related:
+            continue
+        page = (site_dir / "municipalities" / f"{m.id}.html").read_text(encoding="utf-8")
+        table = re.split(r'<h2 id="[^"]*">関連する自治体', page)[1].split("</table>", 1)[0]
+        assert "../themes/" not in table
+        rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", table, re.S)
+        assert [(f'<a href="{r.municipality}.html">{hb.municipalities[r.municipality].name}</a>',
+                 "、".join(hb.themes[t].name for t in r.shared_themes) or "—") for r in related] == rows
+
+
 def test_matrix_is_complete(site_dir: Path, handbook) -> None:  # type: ignore[no-untyped-def]
     hb, ix = handbook.handbook, handbook.index
     html = (site_dir / "indexes" / "matrix.html").read_text(encoding="utf-8")
