@@ -20,6 +20,8 @@ from generator.search import (
     encode_postings,
     extract,
     fold,
+    gram_key,
+    index_files,
     lookalike_table,
     normalise,
     postings,
@@ -196,8 +198,7 @@ def test_every_gram_of_every_page_lists_that_page(index_dir: Path) -> None:
     shards = [read_script(index_dir / f"g{i}.js")["grams"] for i in range(manifest["shards"])]
     texts = {d: text for path in index_dir.glob("t*.js") for d, text, _, _ in read_script(path)["docs"]}
     for d, text in texts.items():
-        low = text.lower()
-        for gram in set(low) | {low[i : i + 2] for i in range(len(low) - 1)}:
+        for gram in worker_grams(text.lower()):
             assert d in decode(shards[shard_of(gram, manifest["shards"])][gram]), (gram, d)
     assert all(gram in shards[i] for i in range(len(shards)) for gram in shards[i]
                if shard_of(gram, len(shards)) == i), "each gram sits in the shard its hash names"
@@ -211,6 +212,29 @@ def test_postings_use_gaps_or_a_bitmap_whichever_is_shorter() -> None:
     encoded = encode_postings(dense, 40)
     assert encoded.startswith(BITMAP_MARK) and decode(encoded) == dense
     assert decode(encode_postings([0, 7, 8, 999], 1000)) == [0, 7, 8, 999]
+
+
+def worker_grams(low: str) -> set[str]:
+    """What handbook-search.js can look up: every UTF-16 code unit and pair of adjacent units (JavaScript slices)."""
+    data = low.encode("utf-16-le")
+    units = [data[i : i + 2] for i in range(0, len(data), 2)]
+    return {b"".join(units[i : i + n]).decode("utf-16-le", "surrogatepass") for n in (1, 2) for i in range(len(units) - n + 1)}
+
+
+def test_grams_are_cut_by_utf16_units_like_the_worker_cuts_them(tmp_path: Path) -> None:
+    # 𠮷 is outside the BMP: two code units in JavaScript. "𠮷野家" is looked up by "𠮷" and "\udfb7野".
+    pages = [PageText("a.html", "a", "𠮷野家のDX"), PageText("b.html", "b", "野家")]
+    found = {gram_key(g): docs for g, docs in postings(pages).items()}
+    assert set(found) == worker_grams("𠮷野家のdx") | worker_grams("野家")
+    assert found["\udfb7野"] == [0] and found["𠮷"] == [0] and found["野家"] == [0, 1]
+    files = index_files(pages, [], postings(pages))
+    shards = [json.loads(files[f"g{i}.js"].removeprefix(SCRIPT_PREFIX).removesuffix(SCRIPT_SUFFIX))["grams"]
+              for i in range(len(files) - 2)]
+    assert "\\udfb7野" in "".join(files[f"g{i}.js"] for i in range(len(shards))), "lone surrogates are JSON escapes"
+    for gram in worker_grams("𠮷野家"):
+        assert decode(shards[shard_of(gram, len(shards))][gram]) == ([0, 1] if gram in worker_grams("野家") else [0])
+    for text in files.values():
+        assert text.encode("utf-8").decode("utf-8") == text  # no raw surrogate: every file is valid UTF-8
 
 
 def test_shard_hash_is_fnv1a_over_utf16_units() -> None:
