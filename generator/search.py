@@ -417,10 +417,12 @@ _BITS = bytes.maketrans(b"\x00\x01", b"01")
 
 def encode_postings(docs: list[int], total: int) -> str:
     """Gaps between page numbers in decimal, or a page bitmap when that is shorter (C-level loops only)."""
-    gaps = ",".join(map(str, itertools.chain(docs[:1], map(operator.sub, docs[1:], docs))))
     bitmap_len = 4 * -(-((total + 7) // 8) // 3) + 1
-    if len(gaps) <= bitmap_len:
-        return gaps
+    # Gaps take at least a digit and a comma each: past that bound the bitmap wins without writing them out.
+    if 2 * len(docs) - 1 <= bitmap_len:
+        gaps = ",".join(map(str, itertools.chain(docs[:1], map(operator.sub, docs[1:], docs))))
+        if len(gaps) <= bitmap_len:
+            return gaps
     flags = bytearray(total)
     collections.deque(map(flags.__setitem__, docs, itertools.repeat(1)), maxlen=0)
     bits = int(flags.translate(_BITS)[::-1], 2).to_bytes((total + 7) // 8, "little")
