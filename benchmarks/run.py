@@ -82,6 +82,15 @@ def peak_rss_mb() -> float:
     return (own + children) / 1024
 
 
+def machine_speed() -> float:
+    """Seconds for ten million additions in pure Python: this machine's speed varies by half within a day, so
+    each table says how fast the machine was while it was measured (about 0.85 s when it is fast)."""
+    started, total = time.perf_counter(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def progress_sink(quiet: bool) -> Callable[[str], None]:
     """Stage progress on stderr unless quiet (CI=true or --quiet)."""
     if quiet:
@@ -95,11 +104,13 @@ def run(articles: int, workdir: Path, quiet: bool) -> str:
     t0 = time.perf_counter()
     corpus = write_corpus(workdir, articles)
     say(f"コーパス: 記事 {corpus.articles}、自治体 {corpus.bodies}、人物 {corpus.people} ({time.perf_counter() - t0:.1f} 秒、計測外)")
+    speed_before = machine_speed()
     started, cpu_before = time.perf_counter(), cpu_seconds()
     options = {"package": False} if "package" in inspect.signature(build).parameters else {}
     generated = build(workdir, strict=True, progress=say, **options)
     total = time.perf_counter() - started
     cpu = cpu_seconds() - cpu_before
+    speed_after = machine_speed()
     timings = generated.timings
     stats = site_stats(workdir / "site")
     generator_s = sum(timings.get(k, 0.0) for k in GENERATOR_STAGES)
@@ -113,6 +124,7 @@ def run(articles: int, workdir: Path, quiet: bool) -> str:
         ("CPU 時間 (user+sys, self+children)", f"{cpu:.2f} s"),
         ("生成器の割合 (generator share)", f"{generator_s / total * 100:.1f} %"),
         ("負荷 (load average, 1 分, 終了時)", f"{os.getloadavg()[0]:.2f}(コア {os.cpu_count()})"),
+        ("計算機の速さ (1,000 万回の加算, 前/後)", f"{speed_before:.2f} s / {speed_after:.2f} s"),
         ("ピーク RSS (self + children)", f"{rss:.0f} MB"),
         ("ページ数 (HTML)", f"{stats.pages:,}"),
         ("サイト容量", f"{stats.site_bytes / 1_000_000:.1f} MB"),
