@@ -236,7 +236,8 @@ class Renderer:
         wide = len(hb.municipalities) > MATRIX_COLUMNS
         out += [
             ("indexes.md.j2", "indexes/index.md", {}),
-            ("matrix_rows.md.j2" if wide else "matrix.md.j2", "indexes/matrix.md", {"rows_per_table": MATRIX_TABLE_ROWS}),
+            ("matrix_rows.md.j2", "indexes/matrix.md", {"rows_per_table": MATRIX_TABLE_ROWS}) if wide
+            else ("matrix.md.j2", "indexes/matrix.md", {}),
             ("prefectures.md.j2", "indexes/prefectures.md", {}),
             ("population.md.j2", "indexes/population.md", {}),
             ("timeline.md.j2", "indexes/timeline.md", {}),
