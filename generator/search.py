@@ -438,6 +438,7 @@ _Packed = tuple[str, str, str, list[tuple[str, str, int]], array.array]
 
 
 def _pack(page: PageText | None) -> _Packed | None:
+    """A page as it travels back from a forked process (None stays None)."""
     if page is None:
         return None
     return (page.location, page.title, page.text, [(s.anchor, s.title, s.offset) for s in page.sections],
@@ -445,6 +446,7 @@ def _pack(page: PageText | None) -> _Packed | None:
 
 
 def _unpack(packed: _Packed) -> PageText:
+    """The page again, in the parent process."""
     location, title, text, sections, breaks = packed
     return PageText(location, title, text, [Section(*s) for s in sections], breaks.tolist())
 
