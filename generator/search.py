@@ -522,7 +522,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _escape_surrogates(text: str) -> str:
     """JSON escapes for the lone surrogates of grams cut inside a character: UTF-8 cannot hold them raw."""
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) if _SURROGATE.search(text) else text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _dumps(data: object) -> str:
