@@ -83,8 +83,8 @@ def peak_rss_mb() -> float:
 
 
 def machine_speed() -> float:
-    """Seconds for ten million additions in pure Python: this machine's speed varies by half within a day, so
-    each table says how fast the machine was while it was measured (about 0.85 s when it is fast)."""
+    """Seconds for ten million additions in pure Python, printed with each table so runs can be compared
+    (0.34–0.65 s on the build machine on 2026-11-22; the disk, not this, moved the totals most)."""
     started, total = time.perf_counter(), 0
     for i in range(10_000_000):
         total += i
