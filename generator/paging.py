@@ -213,8 +213,9 @@ def _resolve(directory: str, target: str) -> str:
 
 
 @functools.lru_cache(maxsize=262_144)
-def _relative(dest: str, start: str) -> str:
-    """posixpath.relpath for two normalised docs paths, without its calls to os.getcwd."""
+def relative(dest: str, start: str) -> str:
+    """posixpath.relpath for two normalised docs paths (``start`` a folder, ``""`` the top), without its calls
+    to os.getcwd: a system call each, and a national-scale build asks for a few hundred thousand links."""
     d, s = dest.split("/"), start.split("/") if start else []
     common = 0
     while common < min(len(d), len(s)) and d[common] == s[common]:
@@ -240,7 +241,7 @@ def _relink_text(path: str, text: str, splits: dict[str, Split]) -> str:
             return m.group(0)
         dest = part_path(resolved, split.anchors.get(fragment, 1) if fragment else 1) if split else resolved
         suffix = f"#{fragment}" if fragment else ""
-        new = suffix if dest == path and fragment else _relative(dest, out_dir) + suffix
+        new = suffix if dest == path and fragment else relative(dest, out_dir) + suffix
         return f"]({new}{m.group(2)})"
 
     return _LINK.sub(fix, text)

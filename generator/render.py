@@ -91,12 +91,6 @@ def tooltip_factory(hb: Handbook) -> Callable[[], Tooltips]:
     return lambda: Tooltips(pattern, names)
 
 
-@functools.lru_cache(maxsize=65_536)
-def _relpath(target: str, start: str) -> str:
-    """posixpath.relpath, memoised: pages link to the same few hundred targets thousands of times."""
-    return posixpath.relpath(target, start)
-
-
 class Links:
     """Links from one page, relative as MkDocs expects them, and the handbook's usual links as Markdown.
 
@@ -107,14 +101,14 @@ class Links:
     __slots__ = ("here",)
 
     def __init__(self, path: str) -> None:
-        self.here = posixpath.dirname(path) or "."
+        self.here = posixpath.dirname(path)
 
     def __call__(self, target: str) -> Markup:
         """Relative link from this page to another generated file."""
-        return Markup(_relpath(target, self.here))
+        return Markup(paging.relative(target, self.here))
 
     def _named(self, name: str, target: str) -> Markup:
-        return Markup(f"[{escape_md(name)}]({_relpath(target, self.here)})")
+        return Markup(f"[{escape_md(name)}]({paging.relative(target, self.here)})")
 
     def article(self, a: Article) -> Markup:
         """``[title](articles/<id>.md)``"""
@@ -130,7 +124,7 @@ class Links:
 
     def paras(self, article_id: str, paras: Iterable[int]) -> Markup:
         """``[¶5](articles/<id>.md#p5) [¶6](…#p6)``: the paragraphs a key point rests on."""
-        target = _relpath(f"articles/{article_id}.md", self.here)
+        target = paging.relative(f"articles/{article_id}.md", self.here)
         return Markup(" ".join(f"[¶{n}]({target}#p{n})" for n in paras))
 
 
@@ -287,7 +281,12 @@ def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes]]:
 
 
 def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], object] | None = None) -> list[Page]:
-    """Split the jobs between two forked processes (interleaved, so both get every kind of page)."""
+    """Split the jobs between two forked processes (interleaved, so both get every kind of page).
+
+    The templates are compiled here first: compiled in each fork, they cost each of them the same time again.
+    """
+    for template in sorted({template for template, _, _ in jobs}):
+        renderer.env.get_template(template)
     _ACTIVE.append((renderer, jobs))
     try:
         shares = cores.in_two(_render_share, (0, 2), (1, 2), meanwhile)
