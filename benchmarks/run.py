@@ -31,13 +31,17 @@ from generator.build import build  # noqa: E402
 
 # Timing keys the build reports, in pipeline order, with their table labels.
 STAGES = (
-    ("load_validate", "読み込み+検証 (load+validate)"),
-    ("render", "モデル+索引+描画 (model+index+render)"),
+    ("load", "読み込み (load)"),
+    ("validate", "検証 (validate)"),
+    ("model", "モデル (model)"),
+    ("index", "相互参照 (index)"),
+    ("render", "描画 (render)"),
+    ("paginate", "長いページの分割 (paginate)"),
     ("write", "書き込み (write)"),
     ("search", "検索索引 (search)"),
     ("mkdocs", "MkDocs"),
 )
-GENERATOR_STAGES = ("load_validate", "render", "write")
+GENERATOR_STAGES = ("load", "validate", "model", "index", "render", "paginate", "write")
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ def run(articles: int, workdir: Path, quiet: bool) -> str:
     known = {k for k, _ in STAGES}
     rows += [(key, f"{value:.2f} s") for key, value in timings.items() if key not in known]
     rows += [
+        ("生成器 (generator: load〜write)", f"{generator_s:.2f} s"),
         ("合計 (total)", f"{total:.2f} s"),
         ("CPU 時間 (user+sys, self+children)", f"{cpu:.2f} s"),
         ("生成器の割合 (generator share)", f"{generator_s / total * 100:.1f} %"),

@@ -7,12 +7,13 @@ failed build never replaces a good site.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from generator.errors import BuildAborted, Problems
 from generator.index import CrossIndex, build_index
 from generator.load import load
 from generator.model import Handbook, build_model
-from generator.render import Page, render
+from generator.render import Page, paginate, render_unpaged
 from generator.search import SearchStats, searchable_locations, write_index
 from generator.validate import validate
 from generator.write import WriteStats, swap_in, write_tree
@@ -55,21 +56,34 @@ def quiet(_: str) -> None:
 def generate(root: Path, *, strict: bool = False, progress: Progress = quiet) -> Generated:
     """Load, validate, model, index and render: everything except writing."""
     timings: dict[str, float] = {}
-    t0 = time.perf_counter()
     problems = Problems()
-    sources = load(root, problems)
+    with timed(timings, "load"):
+        sources = load(root, problems)
     progress(f"読み込み: YAML {sum(len(d) for d in sources.documents.values())} 件、seed {len(sources.seeds)} 件")
-    validated = validate(sources, problems)
-    timings["load_validate"] = time.perf_counter() - t0
+    with timed(timings, "validate"):
+        validated = validate(sources, problems)
     if problems.failed(strict):
         raise BuildAborted(problems)
-    t1 = time.perf_counter()
-    handbook = build_model(validated)
-    index = build_index(handbook)
-    pages = render(handbook, index, SITE, a11y.load_results(root))
-    timings["render"] = time.perf_counter() - t1
+    with timed(timings, "model"):
+        handbook = build_model(validated)
+    with timed(timings, "index"):
+        index = build_index(handbook)
+    with timed(timings, "render"):
+        unpaged = render_unpaged(handbook, index, SITE, a11y.load_results(root))
+    with timed(timings, "paginate"):
+        pages = paginate(unpaged)
     progress(f"生成: {len(pages)} ファイル")
     return Generated(handbook, index, pages, problems, timings)
+
+
+@contextlib.contextmanager
+def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    """Record a stage's seconds under its name: the benchmark prints every stage (benchmarks/run.py)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = time.perf_counter() - started
 
 
 def write_docs(root: Path, generated: Generated) -> WriteStats:
@@ -110,9 +124,8 @@ def build(root: Path, *, strict: bool = False, progress: Progress = quiet, site:
     """Generate the handbook and, unless ``site`` is false, build and swap in ``site/`` (and, unless
     ``package`` is false, the PDF in it and the offline zip in ``dist/``)."""
     generated = generate(root, strict=strict, progress=progress)
-    t0 = time.perf_counter()
-    stats = write_docs(root, generated)
-    generated.timings["write"] = time.perf_counter() - t0
+    with timed(generated.timings, "write"):
+        stats = write_docs(root, generated)
     progress(f"書き込み: 更新 {stats.written}、変更なし {stats.unchanged}、削除 {stats.removed}")
     if not site:
         return generated
