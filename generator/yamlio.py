@@ -81,12 +81,11 @@ class _Converter:
     def _mapping(self, node: yaml.MappingNode, where: Path, line: int) -> Any:
         if node.tag != _MAP_TAG:
             return self._bad_tag(node, where, line)
-        field = _dotted(where)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.error(self.path, key_line, field or "(ルート)", "キーは単純な文字列にしてください(<< などは使えません)")
+                self.problems.error(self.path, key_line, field_name(where), "キーは単純な文字列にしてください(<< などは使えません)")
                 continue
             key = str(key_node.value)
             sub = (*where, key)
@@ -99,7 +98,7 @@ class _Converter:
         return result
 
     def _bad_tag(self, node: yaml.Node, where: Path, line: int) -> None:
-        self.problems.error(self.path, line, _dotted(where) or "(ルート)", f"YAML タグ {node.tag} は使えません(データとして書いてください)")
+        self.problems.error(self.path, line, field_name(where), f"YAML タグ {node.tag} は使えません(データとして書いてください)")
         return None
 
 
