@@ -8,6 +8,7 @@ failed build never replaces a good site.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import shutil
 import subprocess
@@ -53,6 +54,25 @@ def quiet(_: str) -> None:
     """Progress sink for CI and tests."""
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the build makes millions of long-lived objects.
+
+    Parsed YAML, the model, the index and the pages are acyclic and live until the build ends, yet every full
+    collection walked all of them again: a fifth of the generator's time at national scale (README, 規模).
+    Reference counting still frees what the stages drop, and a build makes no cycles worth collecting early
+    (peak RSS is the same either way); the collector resumes, and catches any, when the build is done.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@collector_paused()
 def generate(root: Path, *, strict: bool = False, progress: Progress = quiet) -> Generated:
     """Load, validate, model, index and render: everything except writing."""
     timings: dict[str, float] = {}
@@ -119,6 +139,7 @@ def build_site(root: Path, generated: Generated, out: Path, extra_env: Mapping[s
     return stats
 
 
+@collector_paused()
 def build(root: Path, *, strict: bool = False, progress: Progress = quiet, site: bool = True,
           package: bool = True) -> Generated:
     """Generate the handbook and, unless ``site`` is false, build and swap in ``site/`` (and, unless

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import a11y, paging, yamlio
-from generator.build import DOCS_DIR, SITE, Generated
+from generator.build import DOCS_DIR, SITE, Generated, collector_paused
 from generator.errors import BuildAborted, Problems
 from generator.index import CrossIndex, build_index
 from generator.load import load
@@ -77,6 +77,7 @@ class Preview:
         self.splits: dict[str, paging.Split] = {}
         yamlio.remember_parses()
 
+    @collector_paused()
     def regenerate(self) -> Regenerated:
         """Load and validate everything (cheap with cached parses), render what changed, write what differs.
 
