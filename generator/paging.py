@@ -45,7 +45,8 @@ _TITLE = re.compile(r'^title: (".*")$', re.M)
 _ATTR = re.compile(r"\s*" + ATTR_LIST.pattern + r"\s*$")
 _ATTR_ID = ATTR_LIST_ID
 _RAW_ID = RAW_ID
-_LINK = re.compile(MD_LINK_OPEN + r'([^()\s"]*)((?:\s+"[^"\n]*")?)\)')
+_LINK_TITLE = r'((?:\s+"[^"\n]*")?)\)'
+_LINK = re.compile(MD_LINK_OPEN + r'([^()\s"]*)' + _LINK_TITLE)
 
 
 @dataclass
@@ -109,7 +110,8 @@ def _pack(atoms: list[_Atom], budget: int, growth: int = 0) -> list[list[str]]:
     parts: list[list[str]] = [[]]
     size = 0
     for atom in atoms:
-        cost = sum(html_cost(line) + 1 + growth * line.count("](#") for line in atom.lines)
+        text = "\n".join(atom.lines)  # costs the same as its lines one by one, plus a newline each, in one call
+        cost = html_cost(text) + 1 + growth * text.count("](#")
         if size + cost > budget and parts[-1]:
             parts.append([])
             size = 0
@@ -129,8 +131,8 @@ def part_path(path: str, number: int) -> str:
 
 def _pager(path: str, number: int, total: int) -> str:
     """Markdown links to every part, the current one in bold (relative to the page, as rendered)."""
-    here = posixpath.dirname(path) or "."
-    items = [f"**{k}**" if k == number else f"[{k}]({posixpath.relpath(part_path(path, k), here)})" for k in range(1, total + 1)]
+    here = posixpath.dirname(path)
+    items = [f"**{k}**" if k == number else f"[{k}]({relative(part_path(path, k), here)})" for k in range(1, total + 1)]
     return f'<p class="hb-pager">ページ {number} / {total}</p>\n\n' + " · ".join(items) + "\n"
 
 
@@ -196,12 +198,18 @@ def relink(pages: list[Page], splits: dict[str, Split]) -> list[Page]:
     if not splits:
         return pages
     names = sorted({posixpath.basename(p) for p in splits}, key=len, reverse=True)
-    # Only a link to an anchor of a split page can need rewriting (literal ``](`` first: a fast scan).
-    candidate = re.compile(MD_LINK_OPEN + r'[^()\s"]*(?:' + "|".join(re.escape(n) for n in names) + ")#")
+    split_file = r'(?:[^()\s"]*/)?(?:' + "|".join(re.escape(n) for n in names) + ")"
+    # A page that stayed where it was needs only its links to an anchor of a split page rewritten, and part 1
+    # of a split page its links to its own anchors too: match just those (literal ``](`` first, a fast scan),
+    # not every link with a Python call each. Parts 2.. moved one folder deeper: every link is rebased.
+    to_split = re.compile(MD_LINK_OPEN + "(" + split_file + r'#[^()\s"]*)' + _LINK_TITLE)
+    to_split_or_own = re.compile(MD_LINK_OPEN + "((?:" + split_file + r')?#[^()\s"]*)' + _LINK_TITLE)
     out: list[Page] = []
     for path, text in pages:
-        if isinstance(text, str) and (_owner(path, splits) is not None or candidate.search(text)):
-            text = _relink_text(path, text, splits)
+        if isinstance(text, str):
+            owner = _owner(path, splits)
+            links = to_split if owner is None else to_split_or_own if owner == path else _LINK
+            text = _relink_text(path, text, splits, links)
         out.append((path, text))
     return out
 
@@ -223,8 +231,8 @@ def relative(dest: str, start: str) -> str:
     return "/".join([".."] * (len(s) - common) + d[common:]) or "."
 
 
-def _relink_text(path: str, text: str, splits: dict[str, Split]) -> str:
-    """Rewrite the links of one page; a part's links were rendered relative to the page it came from."""
+def _relink_text(path: str, text: str, splits: dict[str, Split], links: re.Pattern[str] = _LINK) -> str:
+    """Rewrite the ``links`` of one page; a part's links were rendered relative to the page it came from."""
     own = _owner(path, splits)
     src_dir = posixpath.dirname(own or path)
     out_dir = posixpath.dirname(path)
@@ -244,7 +252,7 @@ def _relink_text(path: str, text: str, splits: dict[str, Split]) -> str:
         new = suffix if dest == path and fragment else relative(dest, out_dir) + suffix
         return f"]({new}{m.group(2)})"
 
-    return _LINK.sub(fix, text)
+    return links.sub(fix, text)
 
 
 def _owner(path: str, splits: dict[str, Split]) -> str | None:

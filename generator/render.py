@@ -277,6 +277,9 @@ _ACTIVE: list[tuple[Renderer, list[Job]]] = []
 def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes]]:
     """Render every ``parts``-th job from ``share`` in a forked process that inherited the renderer and its jobs."""
     renderer, jobs = _ACTIVE[-1]
+    # Compiled before the fork, the templates cannot change in it: skip Jinja's check of each template's file
+    # (a stat per page and per import) in this process only, so the live preview still sees template edits.
+    renderer.env.auto_reload = False
     return [(page.path, page.content) for page in (renderer.page(t, path, **ctx) for t, path, ctx in jobs[share::parts])]
 
 

@@ -70,6 +70,15 @@ def test_anchors_that_moved_are_followed_from_other_pages_and_from_the_page_itse
     assert "[自治体399のページ](../../municipalities/town-399.md)" in out[holder]
 
 
+def test_links_to_other_pages_that_share_the_split_pages_file_name_are_left_alone() -> None:
+    links = ("- [記事](../articles/x.md#m-town-399)\n- [別のテーマ](ax.md#m-town-399)\n"
+             "- [一覧](../indexes/x.md#m-town-399)\n- [ここ](#m-town-399)\n")
+    other = ("themes/y.md", "# 別のテーマ\n\n" + links)
+    out = pages_by_path(paginate([("themes/x.md", long_theme_page()), other]))
+    assert len(out) > 2
+    assert out["themes/y.md"] == other[1]
+
+
 def test_a_section_cut_in_two_repeats_its_heading_without_the_id() -> None:
     items = "".join(f"- [記事{i}](../articles/a{i}.md)({i}年)\n" for i in range(3000))
     page = FRONT + "## 記事 {: #articles }\n\n" + items + "\n## 関連するテーマ\n\n- [別のテーマ](y.md)\n"
