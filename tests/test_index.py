@@ -36,3 +36,30 @@ def test_real_handbook_every_theme_pair_is_in_both_directions(handbook_root: Pat
     pairs_t = {(m, t) for t, ms in ix.municipalities_by_theme.items() for m in ms}
     assert pairs_m == pairs_t
     assert pairs_m == {k for k, v in ix.cells.items() if v}
+
+
+def test_related_bodies_are_the_six_best_scores_ties_in_order() -> None:
+    """Shared themes, plus 2 for the same size band (never for 人口不明); ties keep the bodies' order."""
+    import random
+    from types import SimpleNamespace
+
+    from generator.index import UNKNOWN_BAND, _related
+    from generator.model import SIZE_BANDS
+
+    rng = random.Random(7)
+    themes = [f"t{i}" for i in range(21)]
+    bodies = [SimpleNamespace(id=f"m{i:03}", size_band=rng.choice(SIZE_BANDS)) for i in range(300)]
+    taken = {b.id: tuple(rng.sample(themes, rng.randint(0, 4))) for b in bodies}
+    taken["m001"] = ("t0", "no-such-theme")  # an unknown theme counts for nothing
+    hb = SimpleNamespace(municipalities={b.id: b for b in bodies}, themes=dict.fromkeys(themes))
+    related = _related(hb, taken)  # type: ignore[arg-type]
+
+    def score(a: SimpleNamespace, b: SimpleNamespace) -> int:
+        shared = len(set(taken[a.id]) & set(taken[b.id]) & set(themes))
+        return shared + (2 if a.size_band == b.size_band != UNKNOWN_BAND else 0)
+
+    for i, a in enumerate(bodies):
+        ranked = sorted((j for j, b in enumerate(bodies) if j != i and score(a, b) > 0), key=lambda j: -score(a, bodies[j]))
+        expected = [(bodies[j].id, tuple(t for t in taken[bodies[j].id] if t in taken[a.id]),
+                     a.size_band == bodies[j].size_band != UNKNOWN_BAND) for j in ranked[:6]]
+        assert [(r.municipality, r.shared_themes, r.same_size) for r in related[a.id]] == expected, a.id
