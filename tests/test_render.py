@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from markupsafe import Markup, escape
 
 from generator import render as render_module
 from generator.build import generate
@@ -27,6 +28,14 @@ def test_undefined_names_are_errors() -> None:
 def test_filters_escape() -> None:
     env = _environment()
     assert env.from_string("{{ v|md }} / {{ v|h }}").render(v="<i>*x*</i>") == "&lt;i&gt;\\*x\\*&lt;/i&gt; / &lt;i&gt;*x*&lt;/i&gt;"
+
+
+def test_escaped_text_prints_as_it_is_and_numbers_as_digits() -> None:
+    """Printed values skip MarkupSafe's re-escaping copy (render._output), and print exactly what it would give."""
+    template = _environment().from_string("{{ a }}|{{ b }}|{{ c }}|{{ d|h }}")
+    assert template.root_render_func.__globals__["escape"] is render_module._output  # type: ignore[attr-defined]
+    assert template.render(a=Markup("<b>済</b>"), b=1788, c=0.5, d="<script>") == "<b>済</b>|1788|0.5|&lt;script&gt;"
+    assert render_module._output(Markup("<b>")) == escape(Markup("<b>"))
 
 
 def test_tooltips_wrap_each_term_once_per_page(mini_root: Path) -> None:
