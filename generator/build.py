@@ -23,6 +23,7 @@ from generator.errors import BuildAborted, Problems
 from generator.index import CrossIndex, build_index
 from generator.load import load
 from generator.model import Handbook, build_model
+from generator.paging import Split
 from generator.render import Page, paginate, render_unpaged
 from generator.search import SearchStats, searchable_locations, write_index
 from generator.validate import validate
@@ -88,10 +89,11 @@ def generate(root: Path, *, strict: bool = False, progress: Progress = quiet) ->
         handbook = build_model(validated)
     with timed(timings, "index"):
         index = build_index(handbook)
+    measured: dict[str, Split | None] = {}  # long pages are cut where they are rendered, on both cores
     with timed(timings, "render"):
-        unpaged = render_unpaged(handbook, index, SITE, a11y.load_results(root))
+        unpaged = render_unpaged(handbook, index, SITE, a11y.load_results(root), measured=measured)
     with timed(timings, "paginate"):
-        pages = paginate(unpaged)
+        pages = paginate(unpaged, measured=measured)
     progress(f"生成: {len(pages)} ファイル")
     return Generated(handbook, index, pages, problems, timings)
 

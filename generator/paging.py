@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from generator.mdsyntax import ATTR_LIST, ATTR_LIST_ID, FRONT_MATTER, MD_LINK_OPEN, RAW_ID
@@ -264,15 +264,21 @@ def _owner(path: str, splits: dict[str, Split]) -> str | None:
 
 
 def paginate(pages: Iterable[Page], budget: int = BUDGET, keep: frozenset[str] = frozenset(), above: int = SPLIT_ABOVE,
-             splits: dict[str, Split] | None = None) -> list[Page]:
+             splits: dict[str, Split] | None = None, measured: Mapping[str, Split | None] | None = None) -> list[Page]:
     """Split every page over ``above`` bytes (except ``keep``) into parts of ``budget`` and relink the handbook.
 
     ``splits``, when given, receives the splits made, so a later ``relink`` of single pages can use them.
+    ``measured`` holds the ``split_page`` of pages already measured (with the default budget) where they were
+    rendered: they are not measured again.
     """
     result: list[Page] = []
     splits = {} if splits is None else splits
+    measured = measured or {}
     for path, content in pages:
-        split = None if path in keep else split_page(path, content, budget, above)
+        if path in measured:
+            split = measured[path]
+        else:
+            split = None if path in keep else split_page(path, content, budget, above)
         if split is None:
             result.append((path, content))
             continue

@@ -280,14 +280,15 @@ class Renderer:
         return "theme_by_prefecture.md.j2", f"themes/{t.id}.md", {"t": t, "groups": groups, "total": len(mids),
                                                                   "unplaced": unplaced}
 
-    def all_pages(self) -> list[Page]:
-        """Every page of the handbook in a fixed order, on two cores when there are many to render."""
+    def all_pages(self, measured: dict[str, paging.Split | None] | None = None) -> list[Page]:
+        """Every page of the handbook in a fixed order, on two cores when there are many to render
+        (``measured``: see ``render_unpaged``)."""
         jobs = self.jobs()
         data: dict[str, bytes] = {}
         fresh = sum(1 for _, path, _ in jobs if path not in self.reuse)
         if cores.worth_it(fresh, PARALLEL_PAGES):
             # The open data needs no page: it is written here while two processes render.
-            pages = _render_in_two(self, jobs, lambda: data.update(opendata.render(self.hb, self.ix)))
+            pages = _render_in_two(self, jobs, lambda: data.update(opendata.render(self.hb, self.ix)), measured)
         else:
             pages = [self.page(template, path, **context) for template, path, context in jobs]
             data = opendata.render(self.hb, self.ix)
@@ -300,17 +301,21 @@ PARALLEL_PAGES = 1000
 _ACTIVE: list[tuple[Renderer, list[Job]]] = []
 
 
-def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes]]:
-    """Render every ``parts``-th job from ``share`` in a forked process that inherited the renderer and its jobs."""
+def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes, paging.Split | None]]:
+    """Render every ``parts``-th job from ``share`` in a forked process that inherited the renderer and its jobs,
+    and measure each page there too: its split into parts, or None when it is short (``paging.split_page``)."""
     renderer, jobs = _ACTIVE[-1]
     # Compiled before the fork, the templates cannot change in it: skip Jinja's check of each template's file
     # (a stat per page and per import) in this process only, so the live preview still sees template edits.
     renderer.env.auto_reload = False
-    return [(page.path, page.content) for page in (renderer.page(t, path, **ctx) for t, path, ctx in jobs[share::parts])]
+    pages = (renderer.page(t, path, **ctx) for t, path, ctx in jobs[share::parts])
+    return [(page.path, page.content, paging.split_page(page.path, page.content)) for page in pages]
 
 
-def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], object] | None = None) -> list[Page]:
-    """Split the jobs between two forked processes (interleaved, so both get every kind of page).
+def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], object] | None = None,
+                   measured: dict[str, paging.Split | None] | None = None) -> list[Page]:
+    """Split the jobs between two forked processes (interleaved, so both get every kind of page); each page's
+    split, measured there, goes to ``measured``.
 
     The templates are compiled here first: compiled in each fork, they cost each of them the same time again.
     """
@@ -323,8 +328,10 @@ def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], 
         _ACTIVE.pop()
     pages: list[Page | None] = [None] * len(jobs)
     for share, rendered in enumerate(shares):
-        for i, (path, content) in enumerate(rendered):
+        for i, (path, content, split) in enumerate(rendered):
             pages[share + 2 * i] = renderer.reuse.get(path) or Page(path, content)
+            if measured is not None:
+                measured[path] = split
     return [p for p in pages if p is not None]
 
 
@@ -333,18 +340,26 @@ def render(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_results: a11
     return paginate(render_unpaged(hb, ix, site, a11y_results))
 
 
-def paginate(pages: Iterable[Page], splits: dict[str, paging.Split] | None = None) -> list[Page]:
-    """Cut long pages into parts and relink (generator/paging.py), sorted by path."""
-    paged = paging.paginate(((p.path, p.content) for p in pages), keep=frozenset({printview.PRINT_PAGE}), splits=splits)
+def paginate(pages: Iterable[Page], splits: dict[str, paging.Split] | None = None,
+             measured: Mapping[str, paging.Split | None] | None = None) -> list[Page]:
+    """Cut long pages into parts and relink (generator/paging.py), sorted by path; pages in ``measured`` were
+    already cut where they were rendered."""
+    paged = paging.paginate(((p.path, p.content) for p in pages), keep=frozenset({printview.PRINT_PAGE}), splits=splits,
+                            measured=measured)
     return sorted((Page(path, content) for path, content in paged), key=lambda p: p.path)
 
 
 def render_unpaged(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_results: a11y.Results | None = None,
-                   reuse: Mapping[str, Page] | None = None) -> list[Page]:
-    """Every page as its template renders it, before long pages are cut; ``reuse`` skips unaffected pages."""
+                   reuse: Mapping[str, Page] | None = None, measured: dict[str, paging.Split | None] | None = None,
+                   ) -> list[Page]:
+    """Every page as its template renders it, before long pages are cut; ``reuse`` skips unaffected pages.
+
+    ``measured`` receives the split of each page rendered in the two processes (None: short enough), measured
+    there on both cores, so that ``paginate`` only relinks them.
+    """
     renderer = Renderer(hb, ix, site, a11y_results)
     renderer.reuse = reuse or {}
-    pages = renderer.all_pages()
+    pages = renderer.all_pages(measured)
     sections = printview.sections((p.path, p.content) for p in pages if isinstance(p.content, str))
     pages.append(renderer.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=printview.PDF_NAME))
     return pages

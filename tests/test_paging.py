@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from generator.paging import BUDGET, html_cost, paginate, part_path
+import pytest
+
+from benchmarks.corpus import write_corpus
+from generator import render
+from generator.build import SITE, generate
+from generator.index import CrossIndex
+from generator.model import Handbook
+from generator.paging import BUDGET, Split, html_cost, paginate, part_path
 
 FRONT = '---\ntitle: "テーマ"\ndescription: "説明"\n---\n\n# テーマ\n\n説明文です。\n\n'
 
@@ -103,3 +111,21 @@ def test_part_paths_cannot_collide_with_entity_pages() -> None:
     assert part_path("themes/x.md", 1) == "themes/x.md"
     assert part_path("themes/x.md", 3) == "themes/x/3.md"
     assert part_path("indexes/matrix.md", 2) == "indexes/matrix/2.md"
+
+
+def test_pages_cut_in_the_render_processes_equal_pages_cut_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At scale the two render processes cut long pages where they render them (render._render_share)."""
+    root = write_corpus(tmp_path / "root", 100).root
+    one = [(p.path, p.data) for p in generate(root).pages]
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 1)
+    measured: dict[str, Split | None] = {}
+    render.render_unpaged(*_model(root), measured=measured)
+    assert measured["indexes/matrix.md"] is not None and measured["index.md"] is None
+    two = [(p.path, p.data) for p in generate(root).pages]
+    assert two == one
+    assert "indexes/matrix/2.md" in dict(one)
+
+
+def _model(root: Path) -> tuple[Handbook, CrossIndex, dict[str, str]]:
+    generated = generate(root)
+    return generated.handbook, generated.index, SITE
