@@ -12,10 +12,11 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from types import CodeType
+from types import CodeType, MethodType
 from typing import Any
 
 import jinja2
+import jinja2.runtime
 from markupsafe import Markup, escape
 
 from generator import a11y, cores, opendata, paging, printview
@@ -190,6 +191,27 @@ class _Template(jinja2.Template):
         return template
 
 
+class _Context(jinja2.runtime.Context):
+    """A template context that calls the handbook's own helpers straight away.
+
+    Jinja's ``Context.call`` looks on every call for a ``pass_context``-style marker (a ``hasattr`` and two
+    ``getattr``). ``Links``, ``Tooltips``, ``article_body`` and macros never carry one, and the calls to them were a
+    sixth of rendering at national scale; anything else still goes through Jinja.
+    """
+
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call a helper directly, as Jinja would after finding no marker; hand anything else to Jinja."""
+        owner = __obj.__self__ if type(__obj) is MethodType else __obj
+        if type(owner) in _DIRECT or __obj is article_body:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
+_DIRECT = (Links, Tooltips, jinja2.runtime.Macro)
+
+
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     """One environment per process: the live preview renders twice per edit and must not compile templates each time
@@ -204,6 +226,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.template_class = _Template
+    env.context_class = _Context
     env.filters.update(
         md=escape_md,
         h=escape_html,

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 import jinja2
+import jinja2.runtime
 import pytest
 from markupsafe import Markup, escape
 
@@ -36,6 +37,21 @@ def test_escaped_text_prints_as_it_is_and_numbers_as_digits() -> None:
     assert template.root_render_func.__globals__["escape"] is render_module._output  # type: ignore[attr-defined]
     assert template.render(a=Markup("<b>済</b>"), b=1788, c=0.5, d="<script>") == "<b>済</b>|1788|0.5|&lt;script&gt;"
     assert render_module._output(Markup("<b>")) == escape(Markup("<b>"))
+
+
+def test_helpers_are_called_directly_and_marked_callables_still_get_their_context() -> None:
+    """render._Context skips Jinja's marker lookup for the handbook's helpers only."""
+    env = _environment()
+    assert env.context_class is render_module._Context
+
+    @jinja2.pass_context
+    def page_path(context: jinja2.runtime.Context) -> Markup:
+        return Markup(context["path"])
+
+    template = env.from_string("{{ link('themes/x.md') }} {{ here() }} {{ tips.md('a*b') }}")
+    out = template.render(link=render_module.Links("articles/a.md"), here=page_path, path="articles/a.md",
+                          tips=render_module.Tooltips(None, {}))
+    assert out == "../themes/x.md articles/a.md a\\*b"
 
 
 def test_tooltips_wrap_each_term_once_per_page(mini_root: Path) -> None:
