@@ -7,7 +7,8 @@ converting it here lets us refuse all of that and keep a line number for each fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -31,11 +32,21 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 @dataclass(frozen=True)
 class Located:
-    """Plain data from one YAML file plus the line of every path inside it."""
+    """Plain data from one YAML file; the line of every path inside it is found again when a message needs one."""
 
     path: str
     data: Any
-    lines: dict[Path, int]
+    text: str = field(repr=False)
+
+    @functools.cached_property
+    def lines(self) -> dict[Path, int]:
+        """The line of every path, from composing the text again. Only messages need lines: recording them for every
+        value of every file was a third of converting the files, and of sending them back from the parsing processes."""
+        converter = _Converter(self.path, Problems(), record_lines=True)
+        node = _compose(self.text)
+        if node is not None:
+            converter.convert(node, ())
+        return converter.lines
 
     def line(self, where: Path) -> int:
         """Line of the deepest known ancestor of ``where`` (1 when nothing matches)."""
@@ -48,15 +59,16 @@ class Located:
 class _Converter:
     """Turns a composed node tree into dicts/lists/scalars, reporting what it refuses."""
 
-    def __init__(self, path: str, problems: Problems) -> None:
+    def __init__(self, path: str, problems: Problems, record_lines: bool = False) -> None:
         self.path = path
         self.problems = problems
+        self.record_lines = record_lines  # without, messages carry no true line: see _parse_yaml
         self.lines: dict[Path, int] = {}
         self.seen: set[int] = set()
         self.loader = yaml.SafeLoader("")
 
     def convert(self, node: yaml.Node, where: Path) -> Any:
-        line = self.lines.setdefault(where, node.start_mark.line + 1)
+        line = self.lines.setdefault(where, node.start_mark.line + 1) if self.record_lines else 0
         if id(node) in self.seen:
             message = "YAML のアンカー/エイリアス(& と *)は使えません。値をそのまま書いてください"
             self.problems.error(self.path, line, _dotted(where), message)
@@ -83,17 +95,19 @@ class _Converter:
             return self._bad_tag(node, where, line)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.error(self.path, key_line, field_name(where), "キーは単純な文字列にしてください(<< などは使えません)")
+                self.problems.error(self.path, key_node.start_mark.line + 1, field_name(where),
+                                    "キーは単純な文字列にしてください(<< などは使えません)")
                 continue
             key = str(key_node.value)
             sub = (*where, key)
             if key in result:
+                key_line = key_node.start_mark.line + 1
                 first = self.lines.get(sub, key_line)
                 self.problems.error(self.path, key_line, _dotted(sub), f"キー「{key}」が重複しています({first} 行目にもあります)")
                 continue
-            self.lines[sub] = key_line
+            if self.record_lines:
+                self.lines[sub] = key_node.start_mark.line + 1
             result[key] = self.convert(value_node, sub)
         return result
 
@@ -184,9 +198,11 @@ def _parse_yaml(text: str, path: str, problems: Problems) -> Located | None:
     if node is None:
         problems.error(path, 1, "(ルート)", "ファイルが空です")
         return None
-    converter = _Converter(path, problems)
+    converter = _Converter(path, Problems())
     data = converter.convert(node, ())
-    return Located(path, data, converter.lines)
+    if converter.problems.items:  # refused anchors, tags or keys: convert again, with lines for their messages
+        _Converter(path, problems, record_lines=True).convert(node, ())
+    return Located(path, data, text)
 
 
 def field_name(where: Path) -> str:
