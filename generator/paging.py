@@ -269,16 +269,18 @@ def paginate(pages: Iterable[Page], budget: int = BUDGET, keep: frozenset[str] =
 
     ``splits``, when given, receives the splits made, so a later ``relink`` of single pages can use them.
     ``measured`` holds the ``split_page`` of pages already measured (with the default budget) where they were
-    rendered: they are not measured again.
+    rendered: they are not measured again (a page in ``keep`` stays whole all the same).
     """
     result: list[Page] = []
     splits = {} if splits is None else splits
     measured = measured or {}
     for path, content in pages:
-        if path in measured:
+        if path in keep:
+            split = None
+        elif path in measured:
             split = measured[path]
         else:
-            split = None if path in keep else split_page(path, content, budget, above)
+            split = split_page(path, content, budget, above)
         if split is None:
             result.append((path, content))
             continue

@@ -12,7 +12,7 @@ from generator import render
 from generator.build import SITE, generate
 from generator.index import CrossIndex
 from generator.model import Handbook
-from generator.paging import BUDGET, Split, html_cost, paginate, part_path
+from generator.paging import BUDGET, Split, html_cost, paginate, part_path, split_page
 
 FRONT = '---\ntitle: "テーマ"\ndescription: "説明"\n---\n\n# テーマ\n\n説明文です。\n\n'
 
@@ -129,3 +129,10 @@ def test_pages_cut_in_the_render_processes_equal_pages_cut_after(tmp_path: Path,
 def _model(root: Path) -> tuple[Handbook, CrossIndex, dict[str, str]]:
     generated = generate(root)
     return generated.handbook, generated.index, SITE
+
+
+def test_a_kept_page_stays_whole_even_when_measured_elsewhere() -> None:
+    page = ("print.md", long_table_page())
+    measured = {"print.md": split_page(*page)}
+    assert measured["print.md"] is not None
+    assert paginate([page], keep=frozenset({"print.md"}), measured=measured) == [page]
