@@ -8,6 +8,7 @@ a string that did not pass through an escaping filter (``finalize``).
 from __future__ import annotations
 
 import functools
+import html
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
@@ -52,24 +53,34 @@ class Tooltips:
     """
 
     pattern: re.Pattern[str] | None
+    """Every name, longest first, in one capturing group: ``split`` gives text, name, text, … in C."""
     definitions: dict[str, GlossaryTerm]
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each term's names (the term and its aliases), all of which are done once the term is wrapped."""
     seen: set[str] = field(default_factory=set)
+    """Names whose term is already wrapped on this page."""
 
-    def _annotate(self, text: str, escape: Callable[[str], Markup]) -> Markup:
+    def _annotate(self, text: str, escape: Callable[[str], str]) -> Markup:
+        """Most text holds no name, or only names already wrapped: then it is escaped whole, without a Python loop
+        over the matches (a page's ten or so terms recur in every paragraph: at national scale that loop was a
+        quarter of rendering)."""
         if self.pattern is None:
-            return escape(text)
+            return Markup(escape(text))
+        parts = self.pattern.split(text)
+        if len(parts) == 1 or self.seen.issuperset(parts[1::2]):
+            return Markup(escape(text))
         out: list[str] = []
-        pos = 0
-        for m in self.pattern.finditer(text):
-            term = self.definitions[m.group(0)]
-            if term.id in self.seen:
+        start = 0  # the parts not yet escaped begin here
+        for i in range(1, len(parts), 2):
+            name = parts[i]
+            if name in self.seen:
                 continue
-            self.seen.add(term.id)
-            out.append(escape(text[pos : m.start()]))
-            title = escape_html(f"{term.term}: {term.definition}")
-            out.append(f'<abbr title="{title}" tabindex="0">{escape_html(m.group(0))}</abbr>')
-            pos = m.end()
-        out.append(escape(text[pos:]))
+            term = self.definitions[name]
+            self.seen.update(self.names.get(term.id, (name,)))
+            out.append(escape("".join(parts[start:i])))
+            out.append(_abbr(name, term.term, term.definition))
+            start = i + 1
+        out.append(escape("".join(parts[start:])))
         return Markup("".join(out))
 
     def md(self, text: str) -> Markup:
@@ -78,7 +89,18 @@ class Tooltips:
 
     def h(self, text: str) -> Markup:
         """Annotate text printed inside a raw HTML block."""
-        return self._annotate(text, escape_html)
+        return self._annotate(text, _escape_html)
+
+
+def _escape_html(text: str) -> str:
+    """``escape_html`` without the ``Markup`` around each piece: only the joined result needs one."""
+    return html.escape(text, quote=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _abbr(name: str, term: str, definition: str) -> str:
+    """A term's ``<abbr>``, the same on every page that wraps it."""
+    return f'<abbr title="{escape_html(f"{term}: {definition}")}" tabindex="0">{escape_html(name)}</abbr>'
 
 
 def tooltip_factory(hb: Handbook) -> Callable[[], Tooltips]:
@@ -90,8 +112,11 @@ def tooltip_factory(hb: Handbook) -> Callable[[], Tooltips]:
                 names.setdefault(name, g)
     if not names:
         return lambda: Tooltips(None, {})
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))))
-    return lambda: Tooltips(pattern, names)
+    pattern = re.compile("(" + "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))) + ")")
+    by_term: dict[str, tuple[str, ...]] = {}
+    for name, term in names.items():
+        by_term[term.id] = (*by_term.get(term.id, ()), name)
+    return lambda: Tooltips(pattern, names, by_term)
 
 
 class Links:

@@ -314,6 +314,22 @@ def test_seed_symlink_leading_out_of_seeds_is_refused(tmp_path: Path, target: st
     assert status == 1
 
 
+def test_yaml_symlink_leading_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    root = content_copy(tmp_path / "repo")
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: secret\n", encoding="utf-8")
+    os.symlink(secret, root / "content/municipalities/zz-link.yaml")
+    assert run_check(root) == (1, ["content/municipalities/zz-link.yaml:1: (ファイル): リポジトリの外を指すシンボリックリンクは使えません",
+                                   summary(1)])
+
+
+def test_oversized_yaml_file_is_refused_unread(tmp_path: Path) -> None:
+    root = content_copy(tmp_path)
+    (root / "content/municipalities/zz-big.yaml").write_bytes(b"# " + b"x" * 2_000_000 + b"\n")
+    assert run_check(root) == (1, ["content/municipalities/zz-big.yaml:1: (ファイル): "
+                                   "ファイルが大きすぎます(2,000,003 バイト、上限 2,000,000 バイト)", summary(1)])
+
+
 def test_future_event_is_a_warning_that_strict_turns_into_failure(tmp_path: Path) -> None:
     root = content_copy(tmp_path)
     sub(ART, 'date: "2021-09"', 'date: "2999-09"')(root)
