@@ -12,6 +12,7 @@ every page of the curated handbook today, are left byte for byte as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import posixpath
 import re
@@ -147,6 +148,20 @@ class Split:
     path: str
     parts: tuple[str, ...]
     anchors: dict[str, int]
+    rebased: bool = False
+    """Parts 2.. already link from their own folder and to their page's anchors (``rebase``)."""
+
+
+def rebase(split: Split) -> Split:
+    """Rewrite every link of parts 2.. for the folder they moved to, and links to the page's own anchors.
+
+    Both need only this page's split, so the render processes do it where they cut the page, on both cores
+    (in one process it was the larger part of relinking at national scale); ``relink`` then treats those
+    parts like any other page and only follows links to anchors of other split pages.
+    """
+    own = {split.path: split}
+    later = (_relink_text(part_path(split.path, k), text, own) for k, text in enumerate(split.parts[1:], start=2))
+    return dataclasses.replace(split, parts=(split.parts[0], *later), rebased=True)
 
 
 def split_page(path: str, text: str | bytes, budget: int = BUDGET, above: int = SPLIT_ABOVE) -> Split | None:
@@ -193,8 +208,9 @@ def _numbered_intro(intro: str, number: int, total: int) -> str:
     return ""
 
 
-def relink(pages: list[Page], splits: dict[str, Split]) -> list[Page]:
-    """Point links at the part holding their anchor, and rebase the links of parts 2.. (one folder deeper)."""
+def relink(pages: list[Page], splits: dict[str, Split], rebased: frozenset[str] = frozenset()) -> list[Page]:
+    """Point links at the part holding their anchor, and rebase the links of parts 2.. (one folder deeper)
+    unless they are in ``rebased`` (see ``rebase``)."""
     if not splits:
         return pages
     names = sorted({posixpath.basename(p) for p in splits}, key=len, reverse=True)
@@ -207,9 +223,9 @@ def relink(pages: list[Page], splits: dict[str, Split]) -> list[Page]:
     out: list[Page] = []
     for path, text in pages:
         if isinstance(text, str):
-            owner = _owner(path, splits)
+            owner = None if path in rebased else _owner(path, splits)
             links = to_split if owner is None else to_split_or_own if owner == path else _LINK
-            text = _relink_text(path, text, splits, links)
+            text = _relink_text(path, text, splits, links, rebased=path in rebased)
         out.append((path, text))
     return out
 
@@ -231,9 +247,11 @@ def relative(dest: str, start: str) -> str:
     return "/".join([".."] * (len(s) - common) + d[common:]) or "."
 
 
-def _relink_text(path: str, text: str, splits: dict[str, Split], links: re.Pattern[str] = _LINK) -> str:
-    """Rewrite the ``links`` of one page; a part's links were rendered relative to the page it came from."""
-    own = _owner(path, splits)
+def _relink_text(path: str, text: str, splits: dict[str, Split], links: re.Pattern[str] = _LINK,
+                 rebased: bool = False) -> str:
+    """Rewrite the ``links`` of one page; a part's links were rendered relative to the page it came from
+    (unless ``rebased``: then relative to the part itself)."""
+    own = None if rebased else _owner(path, splits)
     src_dir = posixpath.dirname(own or path)
     out_dir = posixpath.dirname(path)
     moved = out_dir != src_dir
@@ -274,6 +292,7 @@ def paginate(pages: Iterable[Page], budget: int = BUDGET, keep: frozenset[str] =
     result: list[Page] = []
     splits = {} if splits is None else splits
     measured = measured or {}
+    rebased: set[str] = set()
     for path, content in pages:
         if path in keep:
             split = None
@@ -286,4 +305,6 @@ def paginate(pages: Iterable[Page], budget: int = BUDGET, keep: frozenset[str] =
             continue
         splits[path] = split
         result.extend((part_path(path, k), text) for k, text in enumerate(split.parts, start=1))
-    return relink(result, splits)
+        if split.rebased:
+            rebased.update(part_path(path, k) for k in range(2, len(split.parts) + 1))
+    return relink(result, splits, frozenset(rebased))

@@ -351,13 +351,15 @@ _ACTIVE: list[tuple[Renderer, list[Job]]] = []
 
 def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes, paging.Split | None]]:
     """Render every ``parts``-th job from ``share`` in a forked process that inherited the renderer and its jobs,
-    and measure each page there too: its split into parts, or None when it is short (``paging.split_page``)."""
+    and measure each page there too: its split into parts, or None when it is short (``paging.split_page``), with
+    the links of parts 2.. already rebased (``paging.rebase``)."""
     renderer, jobs = _ACTIVE[-1]
     # Compiled before the fork, the templates cannot change in it: skip Jinja's check of each template's file
     # (a stat per page and per import) in this process only, so the live preview still sees template edits.
     renderer.env.auto_reload = False
     pages = (renderer.page(t, path, **ctx) for t, path, ctx in jobs[share::parts])
-    return [(page.path, page.content, paging.split_page(page.path, page.content)) for page in pages]
+    return [(page.path, page.content, split and paging.rebase(split))
+            for page in pages for split in (paging.split_page(page.path, page.content),)]
 
 
 def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], object] | None = None,

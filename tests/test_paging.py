@@ -12,7 +12,7 @@ from generator import render
 from generator.build import SITE, generate
 from generator.index import CrossIndex
 from generator.model import Handbook
-from generator.paging import BUDGET, Split, html_cost, paginate, part_path, split_page
+from generator.paging import BUDGET, Split, html_cost, paginate, part_path, rebase, split_page
 
 FRONT = '---\ntitle: "テーマ"\ndescription: "説明"\n---\n\n# テーマ\n\n説明文です。\n\n'
 
@@ -129,6 +129,20 @@ def test_pages_cut_in_the_render_processes_equal_pages_cut_after(tmp_path: Path,
 def _model(root: Path) -> tuple[Handbook, CrossIndex, dict[str, str]]:
     generated = generate(root)
     return generated.handbook, generated.index, SITE
+
+
+def test_parts_rebased_where_they_were_cut_link_like_parts_rebased_after() -> None:
+    """Later parts rebased in a render process (paging.rebase) still follow anchors into other split pages."""
+    cross = "".join(f"- [一覧{i}](../indexes/x.md#m-town-{i}) [ここ{i}](#m-town-{i}) [記事](../articles/a{i}.md)\n"
+                    for i in range(0, 400, 7))
+    pages = [("themes/x.md", long_theme_page() + "## 一覧へ\n\n" + cross),
+             ("indexes/x.md", long_theme_page()), ("index.md", "# ホーム\n\n[x](themes/x.md#m-town-399)\n")]
+    after = paginate(pages)
+    measured = {path: (split and rebase(split)) for path, text in pages for split in (split_page(path, text),)}
+    assert all(measured[p] is not None for p in ("themes/x.md", "indexes/x.md"))
+    assert paginate(pages, measured=measured) == after
+    holder = next(text for path, text in pages_by_path(after).items() if "[一覧399]" in text and path.startswith("themes/x/"))
+    assert re.search(r"\[一覧399\]\(\.\./\.\./indexes/x/\d+\.md#m-town-399\)", holder)
 
 
 def test_a_kept_page_stays_whole_even_when_measured_elsewhere() -> None:
