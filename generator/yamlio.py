@@ -8,6 +8,7 @@ converting it here lets us refuse all of that and keep a line number for each fi
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +43,7 @@ class Located:
     def lines(self) -> dict[Path, int]:
         """The line of every path, from composing the text again. Only messages need lines: recording them for every
         value of every file was a third of converting the files, and of sending them back from the parsing processes."""
-        converter = _Converter(self.path, Problems(), record_lines=True)
+        converter = _Converter(self.path, Problems())
         node = _compose(self.text)
         if node is not None:
             converter.convert(node, ())
@@ -57,18 +58,18 @@ class Located:
 
 
 class _Converter:
-    """Turns a composed node tree into dicts/lists/scalars, reporting what it refuses."""
+    """Turns a composed node tree into dicts/lists/scalars, recording the line of every value and reporting, with
+    its line, what it refuses (``_plain`` converts the files that need neither)."""
 
-    def __init__(self, path: str, problems: Problems, record_lines: bool = False) -> None:
+    def __init__(self, path: str, problems: Problems) -> None:
         self.path = path
         self.problems = problems
-        self.record_lines = record_lines  # without, messages carry no true line: see _parse_yaml
         self.lines: dict[Path, int] = {}
         self.seen: set[int] = set()
         self.loader = yaml.SafeLoader("")
 
     def convert(self, node: yaml.Node, where: Path) -> Any:
-        line = self.lines.setdefault(where, node.start_mark.line + 1) if self.record_lines else 0
+        line = self.lines.setdefault(where, node.start_mark.line + 1)
         if id(node) in self.seen:
             message = "YAML のアンカー/エイリアス(& と *)は使えません。値をそのまま書いてください"
             self.problems.error(self.path, line, _dotted(where), message)
@@ -106,14 +107,52 @@ class _Converter:
                 first = self.lines.get(sub, key_line)
                 self.problems.error(self.path, key_line, _dotted(sub), f"キー「{key}」が重複しています({first} 行目にもあります)")
                 continue
-            if self.record_lines:
-                self.lines[sub] = key_node.start_mark.line + 1
+            self.lines[sub] = key_node.start_mark.line + 1
             result[key] = self.convert(value_node, sub)
         return result
 
     def _bad_tag(self, node: yaml.Node, where: Path, line: int) -> None:
         self.problems.error(self.path, line, field_name(where), f"YAML タグ {node.tag} は使えません(データとして書いてください)")
         return None
+
+
+class _Refused(Exception):
+    """Something ``_plain`` does not convert: the converter that reports it takes over."""
+
+
+def _plain(node: yaml.Node, scalars: list[yaml.SafeLoader]) -> Any:
+    """The data of a node graph with nothing to refuse in it, built without paths, lines or alias bookkeeping.
+
+    Nearly every file is plain strings in plain mappings and lists; ``_Converter`` records where each value is for
+    messages that almost never come (a third of the time of converting a national-scale tree). Anything it would
+    refuse (a tag, a duplicate or complex key, ``<<``) raises ``_Refused`` instead. Aliases are not seen here:
+    ``_parse_yaml`` only calls this for text without ``*``, which every alias needs.
+    """
+    kind = type(node)
+    tag = node.tag
+    if kind is yaml.ScalarNode:
+        if tag == _STR_TAG:
+            return node.value
+        if tag not in _SCALAR_TAGS:
+            raise _Refused
+        if tag == "tag:yaml.org,2002:timestamp":
+            return str(node.value)
+        if not scalars:
+            scalars.append(yaml.SafeLoader(""))
+        return scalars[0].construct_object(node, deep=True)
+    if kind is yaml.MappingNode and tag == _MAP_TAG:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused
+            key = str(key_node.value)
+            if key in result:
+                raise _Refused
+            result[key] = _plain(value_node, scalars)
+        return result
+    if kind is yaml.SequenceNode and tag == _SEQ_TAG:
+        return [_plain(item, scalars) for item in node.value]
+    raise _Refused
 
 
 def _dotted(where: Path) -> str:
@@ -146,6 +185,41 @@ def explain(problem: str) -> str:
         if needle in problem:
             return f"{hint}({problem})"
     return f"書き方が正しくありません({problem})"
+
+
+MAX_DEPTH = 64
+"""Collections nested deeper than this (the file's top counts as one) are refused before composing: libyaml's composer
+recurses on the C stack, and a 200 KB file of ``[`` killed the build with a segmentation fault; a few hundred levels
+already ended it with a traceback (Python's recursion limit, in the converters and the pure-Python composer)."""
+_LONG_LEAD = re.compile(r"^[^\w\"'\n]{20,}", re.M)
+"""A line that starts with 20 or more indentation and indicator characters (``-``, ``?``, ``:``, brackets …)."""
+
+
+def too_deep(text: str) -> int | None:
+    """The line where nesting first passes ``MAX_DEPTH``, or None.
+
+    Block nesting needs indentation or indicators at the start of a line for each level or two, and flow nesting a
+    bracket each: a file with fewer than 20 brackets and no line led by 20 such characters nests under 64, so only the
+    rare other file has its events counted (libyaml's parser keeps its own stack; counting stops at the limit).
+    """
+    if text.count("[") + text.count("{") < 20 and not _LONG_LEAD.search(text):
+        return None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1 if event.start_mark is not None else 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # composing reports the syntax error
+    finally:
+        loader.dispose()
+    return None
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -187,6 +261,10 @@ def parse_yaml(text: str, path: str, problems: Problems) -> Located | None:
 
 
 def _parse_yaml(text: str, path: str, problems: Problems) -> Located | None:
+    deep = too_deep(text)
+    if deep is not None:
+        problems.error(path, deep, "(構文)", f"入れ子が深すぎます({MAX_DEPTH} 段まで。リストやキーの入れ子を見直してください)")
+        return None
     try:
         node = _compose(text)
     except yaml.YAMLError as exc:
@@ -198,10 +276,12 @@ def _parse_yaml(text: str, path: str, problems: Problems) -> Located | None:
     if node is None:
         problems.error(path, 1, "(ルート)", "ファイルが空です")
         return None
-    converter = _Converter(path, Problems())
-    data = converter.convert(node, ())
-    if converter.problems.items:  # refused anchors, tags or keys: convert again, with lines for their messages
-        _Converter(path, problems, record_lines=True).convert(node, ())
+    try:
+        if "*" in text:  # an alias may be in the graph: only the converter tells it from a value it meets twice
+            raise _Refused
+        data = _plain(node, [])
+    except _Refused:  # the converter finds what to refuse and says where
+        data = _Converter(path, problems).convert(node, ())
     return Located(path, data, text)
 
 

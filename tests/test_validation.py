@@ -330,6 +330,20 @@ def test_oversized_yaml_file_is_refused_unread(tmp_path: Path) -> None:
                                    "ファイルが大きすぎます(2,000,003 バイト、上限 2,000,000 バイト)", summary(1)])
 
 
+INDENTED = "\n" + "".join("  " * i + "- b:\n" for i in range(40)) + "  " * 40 + "- x"
+"""81 levels of lists and mappings, each on its own line."""
+
+
+@pytest.mark.parametrize("nested", ["[" * 100_000 + "]" * 100_000, INDENTED], ids=["brackets", "indentation"])
+def test_deeply_nested_yaml_is_refused_before_it_is_composed(tmp_path: Path, nested: str) -> None:
+    """100,000 brackets crashed libyaml's composer (a segmentation fault, no message); a few hundred levels ended in a traceback."""
+    root = content_copy(tmp_path)
+    (root / "content/municipalities/zz-deep.yaml").write_text(f"id: zz-deep\nname: {nested}\n", encoding="utf-8")
+    line = 2 if nested.startswith("[") else 34
+    assert run_check(root) == (1, [f"content/municipalities/zz-deep.yaml:{line}: (構文): "
+                                   "入れ子が深すぎます(64 段まで。リストやキーの入れ子を見直してください)", summary(1)])
+
+
 def test_future_event_is_a_warning_that_strict_turns_into_failure(tmp_path: Path) -> None:
     root = content_copy(tmp_path)
     sub(ART, 'date: "2021-09"', 'date: "2999-09"')(root)
