@@ -1,9 +1,9 @@
-"""Two cores for the national-scale stages: each half of the work in a forked process.
+"""Two cores for the national-scale stages: the work in shares, taken in turn by two forked processes.
 
 The build machines have two cores and MkDocs already uses both (generator/parallel_site.py);
 the generator's own heavy stages (parsing YAML, rendering pages, reading built pages for search)
 split their work the same way once there is enough of it to pay for a fork. Forked processes
-inherit the model, so only each half's results travel back (pickled).
+inherit the model, so only each share's results travel back (pickled).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -22,15 +22,22 @@ def worth_it(items: int, threshold: int) -> bool:
     return items >= threshold and (os.cpu_count() or 1) >= 2
 
 
-def in_two(work: Callable[..., T], first: tuple[Any, ...], second: tuple[Any, ...],
-           meanwhile: Callable[[], object] | None = None) -> list[T]:
-    """``[work(*first), work(*second)]``, computed in two forked processes at once.
+SHARES = 16
+"""How many shares the two processes take turns at: enough that neither waits long for the other when one core is
+slowed (on the build VMs a core's speed varies by tens of percent within seconds), few enough that each result
+still travels back in one piece."""
 
-    ``meanwhile`` runs here while they work: a serial step that needs neither result (reading the seeds, writing
+
+def shared(work: Callable[..., T], shares: Sequence[tuple[Any, ...]],
+           meanwhile: Callable[[], object] | None = None) -> list[T]:
+    """``[work(*args) for args in shares]``, in order, computed by two forked processes that each take the next
+    share as soon as they are done with one.
+
+    ``meanwhile`` runs here while they work: a serial step that needs no result (reading the seeds, writing
     the open data) then shares the cores instead of waiting for them.
     """
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
-        results = pool.map(work, *zip(first, second, strict=True))  # submits both at once: the forks happen here
+        results = pool.map(work, *zip(*shares, strict=True))  # submits every share at once: the forks happen here
         if meanwhile is not None:
             meanwhile()
         return list(results)

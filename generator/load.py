@@ -201,11 +201,12 @@ def _parse_all(root: Path, files: list[Path], problems: Problems, meanwhile: Cal
         if meanwhile is not None:
             meanwhile()
         return parsed
-    # Interleaved, so both processes get as many long article files as short municipality files.
-    shares = cores.in_two(_parse_share, (root, files[0::2]), (root, files[1::2]), meanwhile)
+    # Interleaved, so every share has as many long article files as short municipality files.
+    n = cores.SHARES
+    shares = cores.shared(_parse_share, [(root, files[k::n]) for k in range(n)], meanwhile)
     out: list[Located | None] = [None] * len(files)
     for share, (docs, items) in enumerate(shares):
-        out[share::2] = docs
+        out[share::n] = docs
         problems.items.extend(items)
     return out
 

@@ -364,8 +364,8 @@ def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes, paging
 
 def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], object] | None = None,
                    measured: dict[str, paging.Split | None] | None = None) -> list[Page]:
-    """Split the jobs between two forked processes (interleaved, so both get every kind of page); each page's
-    split, measured there, goes to ``measured``.
+    """Render the jobs in two forked processes, ``cores.SHARES`` interleaved shares (each with every kind of page)
+    that each takes in turn; each page's split, measured there, goes to ``measured``.
 
     The templates are compiled here first: compiled in each fork, they cost each of them the same time again.
     """
@@ -373,13 +373,13 @@ def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], 
         renderer.env.get_template(template)
     _ACTIVE.append((renderer, jobs))
     try:
-        shares = cores.in_two(_render_share, (0, 2), (1, 2), meanwhile)
+        shares = cores.shared(_render_share, [(k, cores.SHARES) for k in range(cores.SHARES)], meanwhile)
     finally:
         _ACTIVE.pop()
     pages: list[Page | None] = [None] * len(jobs)
     for share, rendered in enumerate(shares):
         for i, (path, content, split) in enumerate(rendered):
-            pages[share + 2 * i] = renderer.reuse.get(path) or Page(path, content)
+            pages[share + cores.SHARES * i] = renderer.reuse.get(path) or Page(path, content)
             if measured is not None:
                 measured[path] = split
     return [p for p in pages if p is not None]

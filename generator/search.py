@@ -460,24 +460,31 @@ def _read_share(site: Path, numbered: Sequence[tuple[int, str]], site_name: str,
     return [_pack(p) for p in pages], {g: array.array("I", docs) for g, docs in found.items()}
 
 
-def _halves(site: Path, numbered: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
-    """Two runs of consecutive pages with about the same work each (so postings merge by concatenation)."""
+def _runs(site: Path, numbered: list[tuple[int, str]], count: int) -> list[list[tuple[int, str]]]:
+    """``count`` runs of consecutive pages with about the same work each (so postings merge by concatenation)."""
     sizes = [max((site / rel).stat().st_size - CHROME_BYTES, 1_000) if (site / rel).is_file() else 0 for _, rel in numbered]
-    half, done, cut = sum(sizes) / 2, 0, 0
-    while cut < len(sizes) and done + sizes[cut] / 2 < half:
-        done += sizes[cut]
-        cut += 1
-    return [numbered[:cut], numbered[cut:]]
+    total = sum(sizes)
+    runs: list[list[tuple[int, str]]] = []
+    done = start = 0
+    for k in range(1, count):
+        cut = start
+        while cut < len(sizes) and done + sizes[cut] / 2 < total * k / count:
+            done += sizes[cut]
+            cut += 1
+        runs.append(numbered[start:cut])
+        start = cut
+    runs.append(numbered[start:])
+    return runs
 
 
 def read_pages(site: Path, locations: Sequence[str], site_name: str) -> tuple[list[PageText], dict[int, array.array]]:
     """Every searchable page's text and the postings of its grams, on two cores for a large site."""
     numbered = list(enumerate(locations))
-    slots = _halves(site, numbered) if cores.worth_it(len(locations), PARALLEL_PAGES) else [numbered]
+    slots = _runs(site, numbered, cores.SHARES) if cores.worth_it(len(locations), PARALLEL_PAGES) else [numbered]
     if len(slots) == 1:
         shares = [_read_share(site, numbered, site_name)]
     else:
-        shares = cores.in_two(_read_share, (site, slots[0], site_name), (site, slots[1], site_name))
+        shares = cores.shared(_read_share, [(site, slot, site_name) for slot in slots])
     by_number: dict[int, PageText] = {}
     merged: dict[int, array.array] = {}
     for slot, (pages, found) in zip(slots, shares, strict=True):

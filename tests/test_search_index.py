@@ -260,7 +260,7 @@ def test_worker_is_what_the_pages_load(site_dir: Path) -> None:
 
 
 def test_two_processes_read_and_index_exactly_what_one_does(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A national-scale site is read on two cores (search.PARALLEL_PAGES), pages interleaved between them.
+    # A national-scale site is read on two cores (search.PARALLEL_PAGES), in runs of consecutive pages taken in turn.
     locations = [rel for rel, _ in site_pages(site_dir) if rel != "print.html"] + ["missing.html"]
     pages, found = read_pages(site_dir, locations, "自治体DXハンドブック")
     monkeypatch.setattr(search_module, "PARALLEL_PAGES", 1)
