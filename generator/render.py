@@ -55,7 +55,7 @@ class Tooltips:
     pattern: re.Pattern[str] | None
     """Every name, longest first, in one capturing group: ``split`` gives text, name, text, … in C."""
     definitions: dict[str, GlossaryTerm]
-    names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    names: dict[str, tuple[str, ...]]
     """Each term's names (the term and its aliases), all of which are done once the term is wrapped."""
     seen: set[str] = field(default_factory=set)
     """Names whose term is already wrapped on this page."""
@@ -76,7 +76,7 @@ class Tooltips:
             if name in self.seen:
                 continue
             term = self.definitions[name]
-            self.seen.update(self.names.get(term.id, (name,)))
+            self.seen.update(self.names[term.id])
             out.append(escape("".join(parts[start:i])))
             out.append(_abbr(name, term.term, term.definition))
             start = i + 1
@@ -111,7 +111,7 @@ def tooltip_factory(hb: Handbook) -> Callable[[], Tooltips]:
             if len(name) >= 2:
                 names.setdefault(name, g)
     if not names:
-        return lambda: Tooltips(None, {})
+        return lambda: Tooltips(None, {}, {})
     pattern = re.compile("(" + "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))) + ")")
     by_term: dict[str, tuple[str, ...]] = {}
     for name, term in names.items():

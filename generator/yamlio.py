@@ -187,6 +187,8 @@ def explain(problem: str) -> str:
     return f"書き方が正しくありません({problem})"
 
 
+_LIBYAML: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+"""PyYAML's libyaml loader, when PyYAML was built with it (the wheels are)."""
 MAX_DEPTH = 64
 """Collections nested deeper than this (the file's top counts as one) are refused before composing: libyaml's composer
 recurses on the C stack, and a 200 KB file of ``[`` killed the build with a segmentation fault; a few hundred levels
@@ -204,7 +206,7 @@ def too_deep(text: str) -> int | None:
     """
     if text.count("[") + text.count("{") < 20 and not _LONG_LEAD.search(text):
         return None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    loader = (_LIBYAML or yaml.SafeLoader)(text)
     depth = 0
     try:
         while loader.check_event():
@@ -225,11 +227,10 @@ def too_deep(text: str) -> int | None:
 def _compose(text: str) -> yaml.Node | None:
     """Compose with libyaml (about 10x faster at national scale); on a syntax error, recompose
     with the pure-Python parser so the message is the same wherever the build runs."""
-    fast = getattr(yaml, "CSafeLoader", None)
     # libyaml accepts control characters the pure-Python reader refuses: let the latter judge those files.
-    if fast is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+    if _LIBYAML is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
         try:
-            return yaml.compose(text, Loader=fast)
+            return yaml.compose(text, Loader=_LIBYAML)
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=yaml.SafeLoader)

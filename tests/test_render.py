@@ -50,7 +50,7 @@ def test_helpers_are_called_directly_and_marked_callables_still_get_their_contex
 
     template = env.from_string("{{ link('themes/x.md') }} {{ here() }} {{ tips.md('a*b') }}")
     out = template.render(link=render_module.Links("articles/a.md"), here=page_path, path="articles/a.md",
-                          tips=render_module.Tooltips(None, {}))
+                          tips=render_module.Tooltips(None, {}, {}))
     assert out == "../themes/x.md articles/a.md a\\*b"
 
 
