@@ -45,7 +45,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
 @functools.cache
 def _field_names(cls: type) -> tuple[str, ...]:
     """The fields a record of this class carries: every field, but an article without its body."""
-    return tuple(f.name for f in fields(cls) if not (cls is Article and f.name == "blocks"))
+    return tuple(f.name for f in fields(cls) if not (cls is Article and f.name == "body"))
 
 
 def _record(value: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Generic, TypeVar
@@ -240,8 +241,13 @@ def _seed_for(entry: Entry[schema.Article], seeds: dict[str, SeedText], unreadab
 
 def body_lines(article: schema.Article, seed: SeedText) -> set[int]:
     """Line numbers that are article text: in a body range, not excluded, not blank."""
-    wanted = {n for r in article.body for n in range(r.start, r.end + 1)} - set(article.exclude)
-    return {n for n in wanted if 1 <= n <= len(seed.lines) and seed.lines[n - 1].strip()}
+    return body_numbers(((r.start, r.end) for r in article.body), article.exclude, seed.lines)
+
+
+def body_numbers(ranges: Iterable[tuple[int, int]], exclude: Iterable[int], lines: Sequence[str]) -> set[int]:
+    """``body_lines`` from the ranges, the excluded lines and the seed's lines (the model keeps only those)."""
+    wanted = {n for start, end in ranges for n in range(start, end + 1)} - set(exclude)
+    return {n for n in wanted if 1 <= n <= len(lines) and lines[n - 1].strip()}
 
 
 def _check_article(entry: Entry[schema.Article], seed: SeedText, problems: Problems) -> None:

@@ -19,9 +19,10 @@ from generator.errors import Problems
 Path = tuple[str | int, ...]
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
 _SCALAR_TAGS = {
     _STR_TAG,
-    "tag:yaml.org,2002:int",
+    _INT_TAG,
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
@@ -133,6 +134,8 @@ def _plain(node: yaml.Node, scalars: list[yaml.SafeLoader]) -> Any:
     if kind is yaml.ScalarNode:
         if tag == _STR_TAG:
             return node.value
+        if tag == _INT_TAG and _decimal(node.value):
+            return int(node.value)
         if tag not in _SCALAR_TAGS:
             raise _Refused
         if tag == "tag:yaml.org,2002:timestamp":
@@ -153,6 +156,14 @@ def _plain(node: yaml.Node, scalars: list[yaml.SafeLoader]) -> Any:
     if kind is yaml.SequenceNode and tag == _SEQ_TAG:
         return [_plain(item, scalars) for item in node.value]
     raise _Refused
+
+
+def _decimal(value: str) -> bool:
+    """An int PyYAML would build with plain ``int()``: ASCII digits without a leading zero (line numbers, mostly).
+
+    Its constructor takes a dozen Python steps for each (signs, ``_``, octal, hex, base 60), and a national-scale
+    tree has 70,000 of them."""
+    return value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1)
 
 
 def _dotted(where: Path) -> str:
@@ -224,13 +235,40 @@ def too_deep(text: str) -> int | None:
     return None
 
 
+_IMPLICIT = {first: tuple(resolvers) + tuple(yaml.SafeLoader.yaml_implicit_resolvers.get(None, ()))
+             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items() if first is not None}
+_WILDCARD = tuple(yaml.SafeLoader.yaml_implicit_resolvers.get(None, ()))
+
+
+def _resolve(self: Any, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+    """PyYAML's ``BaseResolver.resolve`` for a loader without path resolvers, in fewer Python steps: the same
+    implicit resolvers, tried in the same order (tests/test_yamlio.py compares the two)."""
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+                if regexp.match(value):
+                    return tag
+        return _STR_TAG
+    return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+
+def _no_path(*_: Any) -> None:
+    """``descend_resolver``/``ascend_resolver``: they only track paths for path resolvers, which we never add."""
+
+
+_COMPOSER: type[yaml.CSafeLoader] | None = None if _LIBYAML is None else type(
+    "_Composer", (_LIBYAML,), {"resolve": _resolve, "descend_resolver": _no_path, "ascend_resolver": _no_path})
+"""libyaml's loader with PyYAML's resolver made cheaper: libyaml calls it back in Python for every node, and the
+stock one was a quarter of composing a national-scale tree (570,000 nodes)."""
+
+
 def _compose(text: str) -> yaml.Node | None:
     """Compose with libyaml (about 10x faster at national scale); on a syntax error, recompose
     with the pure-Python parser so the message is the same wherever the build runs."""
     # libyaml accepts control characters the pure-Python reader refuses: let the latter judge those files.
-    if _LIBYAML is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+    if _COMPOSER is not None and not yaml.reader.Reader.NON_PRINTABLE.search(text):
         try:
-            return yaml.compose(text, Loader=_LIBYAML)
+            return yaml.compose(text, Loader=_COMPOSER)
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=yaml.SafeLoader)

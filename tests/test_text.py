@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.text import escape_html, escape_md, kana_sort_key, normalise_display, seireki, wareki
+from generator.text import LOOKALIKE_RANGES, escape_html, escape_md, kana_sort_key, normalise_display, seireki, wareki
 
 
 def test_kangxi_radicals_become_ordinary_kanji() -> None:
@@ -56,3 +56,10 @@ def test_dates_in_both_calendars(date: str, western: str, era: str) -> None:
 def test_gojuon_order_mixes_hiragana_and_katakana() -> None:
     readings = ["はやままち", "アキシマシ", "あやせし", "カナガワケン", "バンダイマチ", "いしかわけん"]
     assert sorted(readings, key=kana_sort_key) == ["アキシマシ", "あやせし", "いしかわけん", "カナガワケン", "はやままち", "バンダイマチ"]
+
+
+def test_no_look_alike_becomes_a_newline() -> None:
+    """The model normalises an article's body lines joined by newlines in one call (generator/model.py, ``Body``)."""
+    for lo, hi in LOOKALIKE_RANGES:
+        for code in range(lo, hi + 1):
+            assert "\n" not in normalise_display(chr(code)), hex(code)
