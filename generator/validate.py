@@ -7,6 +7,7 @@ finds and the build aborts once, after the report, so a contributor fixes everyt
 from __future__ import annotations
 
 import datetime
+import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -134,7 +135,7 @@ def _folder_entries(docs: tuple[Located, ...], model: type[M], problems: Problem
             if (ident := _raw_id(doc.data)) is not None:
                 invalid.add(ident)
             continue
-        stem = PurePosixPath(doc.path).stem
+        stem = posixpath.splitext(posixpath.basename(doc.path))[0]  # PurePosixPath(...).stem, without building one
         ident = getattr(item, "id")  # noqa: B009 (every folder model has an id; M is bound to BaseModel)
         if ident != stem:
             problems.error(doc.path, doc.line(("id",)), "id", f"id「{ident}」はファイル名「{stem}」と同じにしてください")

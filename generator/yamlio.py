@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,7 +149,7 @@ def _plain(node: yaml.Node, scalars: list[yaml.SafeLoader]) -> Any:
         for key_node, value_node in node.value:
             if type(key_node) is not yaml.ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
                 raise _Refused
-            key = str(key_node.value)
+            key = sys.intern(str(key_node.value))  # one string per key name: pickled once per share, hashed once
             if key in result:
                 raise _Refused
             result[key] = _plain(value_node, scalars)
