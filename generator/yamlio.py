@@ -239,6 +239,8 @@ def too_deep(text: str) -> int | None:
 _IMPLICIT = {first: tuple(resolvers) + tuple(yaml.SafeLoader.yaml_implicit_resolvers.get(None, ()))
              for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items() if first is not None}
 _WILDCARD = tuple(yaml.SafeLoader.yaml_implicit_resolvers.get(None, ()))
+"""PyYAML's implicit resolvers by a plain scalar's first character, each list followed by those for any character, as
+``BaseResolver.resolve`` concatenates them on every call (``SafeLoader`` and ``CSafeLoader`` share ``Resolver``'s)."""
 
 
 def _resolve(self: Any, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
