@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import generate
+from generator.errors import Problems
+from generator.load import load
+from generator.model import Article, build_model
+from generator.validate import validate
 
 
 def test_article_blocks_keep_body_only(mini_root: Path) -> None:
@@ -33,3 +37,16 @@ def test_quote_attributed_to_the_speakers_town(mini_root: Path) -> None:
     hb = generate(mini_root).handbook
     (quote,) = hb.articles["mini-article"].quotes
     assert quote.municipality == "bandai"
+
+
+def test_blocks_are_made_where_the_page_is_rendered_and_bodies_compare_by_their_sources(mini_root: Path) -> None:
+    """The model keeps what the blocks are made of; the render processes make them (README, 生成器の段階)."""
+    def model() -> dict[str, Article]:
+        problems = Problems()
+        return build_model(validate(load(mini_root, problems), problems)).articles
+
+    first, again = model()["mini-article"], model()["mini-article"]
+    assert "blocks" not in vars(first.body)  # nothing made yet
+    assert first == again and first.body is not again.body
+    assert [b.line for b in first.blocks] == [3, 4, 5, 6, 7, 8] and "blocks" in vars(first.body)
+    assert first == again  # made blocks are not part of the comparison
