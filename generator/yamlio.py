@@ -68,7 +68,7 @@ class _Converter:
         self.problems = problems
         self.lines: dict[Path, int] = {}
         self.seen: set[int] = set()
-        self.loader = yaml.SafeLoader("")
+        self.scalars: list[yaml.SafeLoader] = []
 
     def convert(self, node: yaml.Node, where: Path) -> Any:
         line = self.lines.setdefault(where, node.start_mark.line + 1)
@@ -89,9 +89,7 @@ class _Converter:
         assert isinstance(node, yaml.ScalarNode)
         if tag not in _SCALAR_TAGS:
             return self._bad_tag(node, where, line)
-        if tag == "tag:yaml.org,2002:timestamp":
-            return str(node.value)
-        return self.loader.construct_object(node, deep=True)
+        return _scalar(node, self.scalars)
 
     def _mapping(self, node: yaml.MappingNode, where: Path, line: int) -> Any:
         if node.tag != _MAP_TAG:
@@ -135,15 +133,9 @@ def _plain(node: yaml.Node, scalars: list[yaml.SafeLoader]) -> Any:
     if kind is yaml.ScalarNode:
         if tag == _STR_TAG:
             return node.value
-        if tag == _INT_TAG and _decimal(node.value):
-            return int(node.value)
         if tag not in _SCALAR_TAGS:
             raise _Refused
-        if tag == "tag:yaml.org,2002:timestamp":
-            return str(node.value)
-        if not scalars:
-            scalars.append(yaml.SafeLoader(""))
-        return scalars[0].construct_object(node, deep=True)
+        return _scalar(node, scalars)
     if kind is yaml.MappingNode and tag == _MAP_TAG:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -157,6 +149,18 @@ def _plain(node: yaml.Node, scalars: list[yaml.SafeLoader]) -> Any:
     if kind is yaml.SequenceNode and tag == _SEQ_TAG:
         return [_plain(item, scalars) for item in node.value]
     raise _Refused
+
+
+def _scalar(node: yaml.Node, scalars: list[yaml.SafeLoader]) -> Any:
+    """A scalar of an allowed tag other than ``str``, as PyYAML builds it, except that a date stays the text as written;
+    ``scalars`` keeps the file's one constructor, made when first needed."""
+    if node.tag == _INT_TAG and _decimal(node.value):
+        return int(node.value)
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return str(node.value)
+    if not scalars:
+        scalars.append(yaml.SafeLoader(""))
+    return scalars[0].construct_object(node, deep=True)
 
 
 def _decimal(value: str) -> bool:
@@ -236,11 +240,12 @@ def too_deep(text: str) -> int | None:
     return None
 
 
-_IMPLICIT = {first: tuple(resolvers) + tuple(yaml.SafeLoader.yaml_implicit_resolvers.get(None, ()))
-             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items() if first is not None}
 _WILDCARD = tuple(yaml.SafeLoader.yaml_implicit_resolvers.get(None, ()))
-"""PyYAML's implicit resolvers by a plain scalar's first character, each list followed by those for any character, as
-``BaseResolver.resolve`` concatenates them on every call (``SafeLoader`` and ``CSafeLoader`` share ``Resolver``'s)."""
+_IMPLICIT = {first: (*resolvers, *_WILDCARD)
+             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items() if first is not None}
+"""PyYAML's implicit resolvers by a plain scalar's first character, each list followed by those for any character
+(``_WILDCARD``), as ``BaseResolver.resolve`` concatenates them on every call (``SafeLoader`` and ``CSafeLoader`` share
+``Resolver``'s)."""
 
 
 def _resolve(self: Any, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
