@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 
 import yaml
 
@@ -76,3 +77,113 @@ def test_the_int_shortcut_builds_what_pyyaml_builds() -> None:
         if isinstance(expected, datetime.date):
             expected = probe  # dates stay the text as written
         assert (type(value), value) == (type(expected), expected) or (expected != expected and value != value), text
+
+
+def _typed(value: object) -> object:
+    """A value with every type spelled out: ``True == 1`` and ``1 == 1.0``, but a contributor's data differs."""
+    if isinstance(value, dict):
+        return ("dict", [(key, _typed(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(item) for item in value])
+    return (type(value).__name__, value)
+
+
+def _libyaml(text: str) -> object:
+    """What the build read before the line reader: libyaml's graph converted, or ``problems`` if anything is refused."""
+    if yamlio.too_deep(text) is not None:
+        return "problems"
+    try:
+        node = yamlio._compose(text)
+    except yaml.YAMLError:
+        return "problems"
+    problems = Problems()
+    data = None if node is None else yamlio._Converter("a.yaml", problems).convert(node, ())
+    return "problems" if node is None or problems.items else _typed(data)
+
+
+def _line_reader(text: str) -> object:
+    try:
+        return _typed(yamlio._block(text))
+    except yamlio._Refused:
+        return "refused"
+
+
+def test_the_line_reader_reads_block_style_as_libyaml_does() -> None:
+    text = ("# 記事\nid: a-1\nthemes:\n- x\n- 'y'\nkey_points:\n  - text: 本文:です #1\n    paras: [] # none\n"
+            "    n: 0\n  - text: \"引用\"  # c\nurl:\nyes: no\nwhen: 2024-01-02\nmap: {}\nit: 'it''s'\nz: ~\n")
+    assert _line_reader(text) == _libyaml(text)
+    assert yamlio._block(text) == {
+        "id": "a-1", "themes": ["x", "y"], "key_points": [{"text": "本文:です", "paras": [], "n": 0}, {"text": "引用"}],
+        "url": None, "yes": False, "when": "2024-01-02", "map": {}, "it": "it's", "z": None}
+
+
+# Lines the reader must take apart exactly as libyaml does, or hand over to it: indicators, comments, quotes,
+# resolvers' first characters, Japanese text, odd spacing.
+VALUES = [*PROBES, "'it''s'", "'a' #c", "'a'#c", '"d"', '"a\\"b"', '"a\\nb"', "''", '""', "[]", "{}", "[ ]", "[] #c",
+          "{}#c", "[a]", "{a: 1}", "&x a", "*x", "!!str 1", "|", ">", "a: b", "a:b", "a #b", "a#b", "a:", "a :",
+          "本文 です", "全角　空白", "x  ", "-x", "?x", ":x", "%x", "@x", "`x", "#c", "'open", '"open', "a, b", "a]",
+          "{", "1 #c", "2017-05", "12:30", "a'b", 'a"b', "¥100", "\u3000x", "x\xa0", "0 ", "[]  ", "\x07", "x\u2028y"]
+KEYS = ["a", "b", "id", "on", "null", "k-1", "_x", "<<", "? a", '"q"', "a b", "キー", "1"]
+TAME_KEYS = ["id", "title", "themes", "key_points", "paras", "k-1", "_x", "on"]
+TAME_VALUES = ["本文です。", "lg-010006", "0", "42", "2017-05", "'2024-01-02'", '"010006"', "[]", "null", "x y", "a:b"]
+
+
+def _key(rng: random.Random) -> str:
+    return rng.choice(KEYS if rng.random() < 0.1 else TAME_KEYS)
+
+
+def _value(rng: random.Random) -> str:
+    return rng.choice(VALUES if rng.random() < 0.15 else TAME_VALUES)
+
+
+def _collection(rng: random.Random, indent: int, depth: int, mapping: bool = False) -> list[str]:
+    """Lines of a random block mapping or list at ``indent``, nested up to three deep (lists hold mappings, as in
+    content/; a list in a list comes from the broken lines)."""
+    pad, lines = " " * indent, []
+    if mapping or rng.random() < 0.5:
+        for key in {_key(rng) for _ in range(rng.randint(1, 3))}:
+            if depth < 3 and rng.random() < 0.4:
+                lines.append(f"{pad}{key}:")
+                lines += _collection(rng, indent + rng.choice((0, 1, 2, 4)), depth + 1)
+            else:
+                lines.append(f"{pad}{key}: {_value(rng)}")
+        return lines
+    for _ in range(rng.randint(1, 3)):
+        dash = rng.choice(("- ", "- ", "-   "))
+        if depth < 3 and rng.random() < 0.5:
+            inner = _collection(rng, indent + len(dash), depth + 1, mapping=True)
+            lines += [f"{pad}{dash}{inner[0].lstrip(' ')}", *inner[1:]]
+        else:
+            lines.append(f"{pad}{dash}{_value(rng)}")
+    return lines
+
+
+def _random_document(rng: random.Random) -> str:
+    """A random block-style document, often with one line broken: a line moved, swapped or added."""
+    lines = _collection(rng, rng.choice((0, 0, 2)), 0)
+    if rng.random() < 0.5:
+        at, key, value = rng.randrange(len(lines) + 1), _key(rng), _value(rng)
+        pad = " " * rng.choice((0, 1, 2, 3, 4, 6))
+        lines.insert(at, rng.choice((f"{pad}{key}: {value}", f"{pad}{key}:", f"{pad}- {value}", f"{pad}-",
+                                     f"{pad}# {value}", "", f"{pad}{value}", "---", f"{pad}- - {value}",
+                                     f"{pad}{key}: {value} # c", f"{pad}{lines[min(at, len(lines) - 1)]}")))
+    return "\n".join(lines) + rng.choice(("\n", "\n", "\n", "", "\n\n", "\r\n", "\t"))
+
+
+def test_whatever_the_line_reader_returns_is_what_libyaml_builds() -> None:
+    rng = random.Random(20261122)
+    read = 0
+    for _ in range(6000):
+        text = _random_document(rng)
+        got = _line_reader(text)
+        if got != "refused":
+            read += 1
+            assert got == _libyaml(text), text
+    assert read > 1500  # the comparison covers documents the reader takes, not only ones it hands over
+
+
+def test_the_line_reader_hands_over_what_it_does_not_read() -> None:
+    for text in ("a: 1\n  b: 2\n", "a: 1\na: 2\n", "- a\nb: 1\n", "a: |\n  x\n", "a: x\n  y\n", "a: &x 1\nb: *x\n",
+                 "a: [1]\n", "a:\n\tb: 1\n", "a: 'x\n  y'\n", "", "# only\n", "a: 1\n---\nb: 2\n", "- - x\n",
+                 "a: \"x\\ty\"\n", "a: b: c\n", "<<: {}\n"):
+        assert _line_reader(text) == "refused", text
