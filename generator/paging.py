@@ -37,8 +37,22 @@ PAGER_RESERVE = 3_000
 def html_cost(text: str) -> int:
     """Rough HTML size of Markdown: table cells and links grow by about 24 and 12 bytes each, and a
     section heading by about 450 (its permalink and its two entries in the theme's tables of contents)."""
+    return len(text.encode("utf-8")) + _markup_cost(text)
+
+
+def _markup_cost(text: str) -> int:
+    """What ``html_cost`` adds to the UTF-8 size for tables, links and headings."""
     headings = text.count("\n## ") + text.count("\n### ") + text.startswith(("## ", "### "))
-    return len(text.encode("utf-8")) + 24 * text.count("|") + 12 * text.count("](") + 450 * headings
+    return 24 * text.count("|") + 12 * text.count("](") + 450 * headings
+
+
+def _short(text: str, above: int) -> bool:
+    """True when a page costs at most ``above``, judged first with 4 bytes per character (UTF-8's most): nearly every
+    page is then judged without encoding it (encoding the 7,000 pages of a national-scale build took 0.2 s)."""
+    if len(text) <= above // 30:
+        return True
+    extra = _markup_cost(text)
+    return 4 * len(text) + extra <= above or len(text.encode("utf-8")) + extra <= above
 
 
 _FRONT = FRONT_MATTER
@@ -166,7 +180,7 @@ def rebase(split: Split) -> Split:
 
 def split_page(path: str, text: str | bytes, budget: int = BUDGET, above: int = SPLIT_ABOVE) -> Split | None:
     """Cut one Markdown page into parts under ``budget`` bytes, or None when it is under ``above``."""
-    if not isinstance(text, str) or len(text) <= above // 30 or html_cost(text) <= above:
+    if not isinstance(text, str) or _short(text, above):
         return None
     m = _FRONT.match(text)
     front = m.group(1) if m else ""
