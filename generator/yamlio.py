@@ -303,8 +303,8 @@ def _block(text: str) -> Any:
     """The data of a file written in plain block style, read line by line; anything else raises ``_Refused``.
 
     Every file in content/ is block mappings and lists of one-line scalars, and libyaml spends most of its time
-    making a node, two marks and a resolver call back into Python for each value (two thirds of loading a
-    national-scale tree). This reads those files three times faster and hands every other construct (flow
+    making a node, two marks and a resolver call back into Python for each value (most of loading a national-scale
+    tree). This reads those files 2.3 to 2.5 times faster and hands every other construct (flow
     collections, block scalars, multi-line or escaped scalars, anchors, tags, odd indentation, duplicate keys,
     syntax errors) to libyaml, which reports them as before: tests/test_yamlio.py checks that whatever this
     returns is what libyaml builds, value for value and type for type.
