@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import yaml
 
@@ -187,3 +190,18 @@ def test_the_line_reader_hands_over_what_it_does_not_read() -> None:
                  "a: [1]\n", "a:\n\tb: 1\n", "a: 'x\n  y'\n", "", "# only\n", "a: 1\n---\nb: 2\n", "- - x\n",
                  "a: \"x\\ty\"\n", "a: b: c\n", "<<: {}\n"):
         assert _line_reader(text) == "refused", text
+
+
+def test_a_long_line_that_the_reader_gives_back_is_not_backtracked_for_ever() -> None:
+    # In a process of its own with a generous limit: a pattern that backtracks exponentially hangs rather than fails.
+    code = (
+        "from generator import yamlio\n"
+        "for tail in (':', ' #c', '  ', ': x'):\n"
+        "    try:\n"
+        "        print(type(yamlio._block('k: ' + 'ab c' * 5000 + tail + '\\n')['k']).__name__)\n"
+        "    except yamlio._Refused:\n"
+        "        print('refused')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.stdout.split() == ["refused", "str", "str", "refused"]
