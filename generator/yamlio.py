@@ -292,13 +292,14 @@ _PLAIN_STR = (rf"[^ \n{re.escape(_INDICATORS + _CLAIMED)}]"  # neither an indica
 took, which only a failed match would ask for (the line then goes to ``_LINE``'s last group). Runs make the scan a
 third faster, and without possessiveness a run inside a loop backtracks exponentially on a long line that ends in
 ``:`` (a test feeds it one)."""
+_END = r"(?: +#.*| *)"
+"""What may follow a value on its line: spaces, or a comment after at least one."""
 _LINE = re.compile(
     r"^( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_-]{0,200}):(?= |$) *)?"  # indentation, a sequence dash, a key
-    rf"(?:(0|[1-9][0-9]*) *|(\[\]|\{{\}}) *|({_PLAIN_STR})|(.*))$",  # a decimal int, [] or {{}}, a plain string, else
+    rf"(?:(0|[1-9][0-9]*){_END}|(\[\]|\{{\}}){_END}|({_PLAIN_STR})|(.*))$",  # a decimal int, [] or {{}}, a plain string, else
     re.M)
 """One line of block YAML, as what its value needs: nothing more, or the general ``_line_scalar``."""
-_QUOTED = re.compile(r"""'((?:[^']|'')*)'(?: +#.*| *)$|"([^"\\\n]*)"(?: +#.*| *)$""")
-_EMPTY_FLOW = re.compile(r"(?:(\[\])|\{\})(?: +#.*| *)$")
+_QUOTED = re.compile(rf"""'((?:[^']|'')*)'{_END}$|"([^"\\\n]*)"{_END}$""")
 _AWKWARD = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
 """Tabs, carriage returns, YAML's other line breaks and the byte-order mark: files with them go to libyaml."""
 
@@ -320,8 +321,9 @@ def _block(text: str) -> Any:
     scalars: list[yaml.SafeLoader] = []
     root: Any = None
     for indent, dash, key, number, empty, plain, rest in _LINE.findall(text):
+        valued = number or empty or plain or (rest and rest[0] != "#")
         if not dash and not key:
-            if number or empty or plain or (rest and rest[0] != "#"):
+            if valued:
                 raise _Refused  # a value alone on its line
             continue  # blank or comment
         column = len(indent)
@@ -354,7 +356,7 @@ def _block(text: str) -> Any:
             if key in mapping:
                 raise _Refused  # libyaml's path reports the duplicate
         key = sys.intern(key)
-        if number or empty or plain or (rest and rest[0] != "#"):
+        if valued:
             mapping[key] = _line_value(number, empty, plain, rest, scalars)
         else:
             mapping[key] = None  # null, unless an indented collection follows
@@ -389,16 +391,11 @@ def _line_scalar(value: str, scalars: list[yaml.SafeLoader]) -> Any:
     """A one-line scalar ``_LINE`` did not take apart: quoted, commented, or a plain one a resolver may claim."""
     first = value[:1]
     if not first or first in _INDICATORS:
-        if first == "'" or first == '"':
-            quoted = _QUOTED.match(value)
-            if quoted is None:
-                raise _Refused
-            single = quoted.group(1)
-            return single.replace("''", "'") if single is not None else quoted.group(2)
-        empty = _EMPTY_FLOW.match(value) if first == "[" or first == "{" else None
-        if empty is None:
+        quoted = _QUOTED.match(value) if first == "'" or first == '"' else None
+        if quoted is None:
             raise _Refused
-        return [] if empty.group(1) else {}
+        single = quoted.group(1)
+        return single.replace("''", "'") if single is not None else quoted.group(2)
     cut = value.find(" #")
     value = (value if cut < 0 else value[:cut]).rstrip(" ")
     if ": " in value or value.endswith(":"):
