@@ -135,6 +135,8 @@ def test_parts_rebased_where_they_were_cut_link_like_parts_rebased_after() -> No
     """Later parts rebased in a render process (paging.rebase) still follow anchors into other split pages."""
     cross = "".join(f"- [一覧{i}](../indexes/x.md#m-town-{i}) [ここ{i}](#m-town-{i}) [記事](../articles/a{i}.md)\n"
                     for i in range(0, 400, 7))
+    cross += ('- [外](https://example.jp/x.md#m-town-1) [メール](mailto:a@example.jp) [この頁](x.md) [同名](x.md#m-town-5)'
+              ' [題](y.md "題 名") [題2](x.md#m-town-9 "題") [隣](../themes/x.md#m-town-2) [上](../index.md)\n')
     pages = [("themes/x.md", long_theme_page() + "## 一覧へ\n\n" + cross),
              ("indexes/x.md", long_theme_page()), ("index.md", "# ホーム\n\n[x](themes/x.md#m-town-399)\n")]
     after = paginate(pages)
