@@ -7,7 +7,6 @@ in templates.
 
 from __future__ import annotations
 
-import struct
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -96,31 +95,33 @@ def _theme_pairs(hb: Handbook) -> dict[tuple[str, str], int]:
 def _related(hb: Handbook, themes_by_m: dict[str, tuple[str, ...]]) -> dict[str, tuple[Related, ...]]:
     """Peers with the most shared themes, then those of similar size (a score: shared themes, plus 2 for the same band).
 
-    Scores are added in lanes of one big integer, 16 bits per body: a theme's integer has 1 in the lane of every
-    body that took it up, a size band's has 2. A body's scores against all 1,788 are then the sum of its themes'
-    and its band's integers, a few additions where a popcount per pair took a third of a second. A lane holds
-    65,535, far more themes than a handbook has.
+    Scores are added in lanes of one big integer: a theme's integer has 1 in the lane of every body that took it
+    up, a size band's has 2. A body's scores against all 1,788 are then the sum of its themes' and its band's
+    integers, a few additions where a popcount per pair took a third of a second. A lane is one byte while the
+    score cannot pass 255 (the handbook has a few dozen themes), so the sum's bytes are the scores themselves and
+    the top ones are found in C; unpacking 1,788 numbers per body took as long again.
     """
     munis = list(hb.municipalities.values())
+    bands = [m.size_band for m in munis]  # a property that computes the band: read once per body, not per pair
+    width = ((len(hb.themes) + 2).bit_length() + 7) // 8  # bytes per lane: the highest score must fit
     theme_lanes: dict[str, int] = defaultdict(int)
     band_lanes: dict[str, int] = defaultdict(int)
     for j, m in enumerate(munis):
-        lane = 1 << (16 * j)
+        lane = 1 << (8 * width * j)
         for t in set(themes_by_m.get(m.id, ())) & hb.themes.keys():
             theme_lanes[t] |= lane
-        if m.size_band != UNKNOWN_BAND:
-            band_lanes[m.size_band] |= 2 * lane
-    unpack = struct.Struct(f"<{len(munis)}H").unpack
+        if bands[j] != UNKNOWN_BAND:
+            band_lanes[bands[j]] |= 2 * lane
     result: dict[str, tuple[Related, ...]] = {}
     for i, m in enumerate(munis):
-        mine = themes_by_m.get(m.id, ())
-        total = sum(theme_lanes[t] for t in set(mine) & theme_lanes.keys()) + band_lanes.get(m.size_band, 0)
-        scores = list(unpack(total.to_bytes(2 * len(munis), "little")))
+        mine = set(themes_by_m.get(m.id, ())) & theme_lanes.keys()
+        band = band_lanes.get(bands[i], 0)
+        scores = _scores((sum(theme_lanes[t] for t in mine) + band).to_bytes(width * len(munis), "little"), width)
         scores[i] = 0
         result[m.id] = tuple(
             Related(munis[j].id, tuple(t for t in themes_by_m.get(munis[j].id, ()) if t in mine),
-                    m.size_band != UNKNOWN_BAND and munis[j].size_band == m.size_band)
-            for j in _top(scores, RELATED_PEERS)
+                    band != 0 and bands[j] == bands[i])
+            for j in _top(scores, RELATED_PEERS, len(mine) + 2 * (band != 0))
         )
     return result
 
@@ -129,10 +130,18 @@ RELATED_PEERS = 6
 """How many similar bodies a body page lists."""
 
 
-def _top(scores: list[int], k: int) -> list[int]:
-    """Positions of the ``k`` highest non-zero scores, ties in position order (the 五十音 order of the bodies)."""
+def _scores(lanes: bytes, width: int) -> bytearray | list[int]:
+    """Each lane's score: the bytes themselves when a lane is one byte, else each lane read as a number."""
+    if width == 1:
+        return bytearray(lanes)
+    return [int.from_bytes(lanes[k:k + width], "little") for k in range(0, len(lanes), width)]
+
+
+def _top(scores: bytearray | list[int], k: int, highest: int) -> list[int]:
+    """Positions of the ``k`` highest non-zero scores, none above ``highest``, ties in position order (the 五十音
+    order of the bodies); searching down from the highest possible score spares a pass over them all for ``max``."""
     best: list[int] = []
-    for level in range(max(scores, default=0), 0, -1):
+    for level in range(highest, 0, -1):
         pos = -1
         while len(best) < k:
             try:

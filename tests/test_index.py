@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.build import generate
 
 
@@ -38,8 +40,10 @@ def test_real_handbook_every_theme_pair_is_in_both_directions(handbook_root: Pat
     assert pairs_m == {k for k, v in ix.cells.items() if v}
 
 
-def test_related_bodies_are_the_six_best_scores_ties_in_order() -> None:
-    """Shared themes, plus 2 for the same size band (never for 人口不明); ties keep the bodies' order."""
+@pytest.mark.parametrize("theme_count", [21, 300])
+def test_related_bodies_are_the_six_best_scores_ties_in_order(theme_count: int) -> None:
+    """Shared themes, plus 2 for the same size band (never for 人口不明); ties keep the bodies' order. With more
+    than 253 themes a score could pass a byte: each body's lane is then two bytes wide."""
     import random
     from types import SimpleNamespace
 
@@ -47,7 +51,7 @@ def test_related_bodies_are_the_six_best_scores_ties_in_order() -> None:
     from generator.model import SIZE_BANDS
 
     rng = random.Random(7)
-    themes = [f"t{i}" for i in range(21)]
+    themes = [f"t{i}" for i in range(theme_count)]
     bodies = [SimpleNamespace(id=f"m{i:03}", size_band=rng.choice(SIZE_BANDS)) for i in range(300)]
     taken = {b.id: tuple(rng.sample(themes, rng.randint(0, 4))) for b in bodies}
     taken["m001"] = ("t0", "no-such-theme")  # an unknown theme counts for nothing
