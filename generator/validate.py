@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import PurePosixPath
 from typing import Any, Generic, TypeVar
 
@@ -246,9 +247,16 @@ def body_lines(article: schema.Article, seed: SeedText) -> set[int]:
 
 
 def body_numbers(ranges: Iterable[tuple[int, int]], exclude: Iterable[int], lines: Sequence[str]) -> set[int]:
-    """``body_lines`` from the ranges, the excluded lines and the seed's lines (the model keeps only those)."""
-    wanted = {n for start, end in ranges for n in range(start, end + 1)} - set(exclude)
-    return {n for n in wanted if 1 <= n <= len(lines) and lines[n - 1].strip()}
+    """``body_lines`` from the ranges, the excluded lines and the seed's lines (the model keeps only those).
+
+    Each range's non-blank lines are picked by ``compress`` over ``str.strip``, in C: a Python test per line was a
+    fifth of validating a national-scale tree (250,000 lines)."""
+    body: set[int] = set()
+    for start, end in ranges:
+        first, last = max(start, 1), min(end, len(lines))
+        body.update(compress(range(first, last + 1), map(str.strip, lines[first - 1:last])))
+    body.difference_update(exclude)
+    return body
 
 
 def _check_article(entry: Entry[schema.Article], seed: SeedText, problems: Problems) -> None:
