@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import a11y, offline, parallel_site
+from generator import a11y, in_two, offline, parallel_site
 from generator.errors import BuildAborted, Problems
 from generator.index import CrossIndex, build_index
 from generator.load import load
@@ -38,13 +38,20 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Generated:
-    """The in-memory result of the generator stages, before anything touches disk."""
+    """The in-memory result of the generator stages, before anything touches disk (unless ``written``)."""
 
     handbook: Handbook
     index: CrossIndex
     pages: list[Page]
     problems: Problems
     timings: dict[str, float]
+    written: in_two.Written | None = None
+    """Set when the render processes wrote a large site themselves (``generate(docs=…)``); ``pages`` is then empty."""
+
+    @property
+    def paths(self) -> list[str]:
+        """Every generated file, sorted, as ``Page.path``: all that steps after writing need of the pages."""
+        return list(self.written.paths) if self.written else [p.path for p in self.pages]
 
 
 class MkDocsFailed(Exception):
@@ -74,8 +81,9 @@ def collector_paused() -> Iterator[None]:
 
 
 @collector_paused()
-def generate(root: Path, *, strict: bool = False, progress: Progress = quiet) -> Generated:
-    """Load, validate, model, index and render: everything except writing."""
+def generate(root: Path, *, strict: bool = False, progress: Progress = quiet, docs: Path | None = None) -> Generated:
+    """Load, validate, model, index and render: everything except writing, unless ``docs`` is given and the site
+    is large: its two render processes then write it there themselves (generator/in_two.py)."""
     timings: dict[str, float] = {}
     problems = Problems()
     with timed(timings, "load"):
@@ -90,8 +98,15 @@ def generate(root: Path, *, strict: bool = False, progress: Progress = quiet) ->
     with timed(timings, "index"):
         index = build_index(handbook)
     measured: dict[str, Split | None] = {}  # long pages are cut where they are rendered, on both cores
-    with timed(timings, "render"):
-        unpaged = render_unpaged(handbook, index, SITE, a11y.load_results(root), measured=measured)
+    if docs is not None and in_two.worth_it(handbook):
+        done = in_two.render_and_write(handbook, index, SITE, a11y.load_results(root), docs, timings, measured)
+        if isinstance(done, in_two.Written):
+            progress(f"生成: {len(done.paths)} ファイル")
+            return Generated(handbook, index, [], problems, timings, done)
+        unpaged = done
+    else:
+        with timed(timings, "render"):
+            unpaged = render_unpaged(handbook, index, SITE, a11y.load_results(root), measured=measured)
     with timed(timings, "paginate"):
         pages = paginate(unpaged, measured=measured)
     progress(f"生成: {len(pages)} ファイル")
@@ -109,8 +124,11 @@ def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 def write_docs(root: Path, generated: Generated) -> WriteStats:
-    """Write generated Markdown and data under the generator's own folder."""
-    return write_tree(generated.pages, root / DOCS_DIR)
+    """Write generated Markdown and data under the generator's own folder (unless the render processes did)."""
+    if generated.written is not None:
+        return generated.written.stats
+    with timed(generated.timings, "write"):
+        return write_tree(generated.pages, root / DOCS_DIR)
 
 
 def run_mkdocs(root: Path, site_dir: Path, extra_env: Mapping[str, str] | None = None) -> None:
@@ -134,7 +152,7 @@ def build_site(root: Path, generated: Generated, out: Path, extra_env: Mapping[s
     run_mkdocs(root, out, extra_env)
     offline.install_shim(root, out)  # mkdocs.yml lists it in extra.polyfills, so every copy must carry it
     t0 = time.perf_counter()
-    locations = searchable_locations(p.path for p in generated.pages)
+    locations = searchable_locations(generated.paths)
     stats = write_index(out, generated.handbook, locations, SITE["name"])
     if extra_env is None:
         generated.timings["search"] = time.perf_counter() - t0
@@ -146,16 +164,15 @@ def build(root: Path, *, strict: bool = False, progress: Progress = quiet, site:
           package: bool = True) -> Generated:
     """Generate the handbook and, unless ``site`` is false, build and swap in ``site/`` (and, unless
     ``package`` is false, the PDF in it and the offline zip in ``dist/``)."""
-    generated = generate(root, strict=strict, progress=progress)
-    with timed(generated.timings, "write"):
-        stats = write_docs(root, generated)
+    generated = generate(root, strict=strict, progress=progress, docs=root / DOCS_DIR)
+    stats = write_docs(root, generated)
     progress(f"書き込み: 更新 {stats.written}、変更なし {stats.unchanged}、削除 {stats.removed}")
     if not site:
         return generated
     t1 = time.perf_counter()
     final = root / SITE_DIR
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=root))
-    markdown = sum(1 for p in generated.pages if p.path.endswith(".md"))
+    markdown = sum(1 for path in generated.paths if path.endswith(".md"))
     progress(f"MkDocs: {markdown} ページを HTML に変換中(数千ページでは数分かかります)")
     try:
         search = build_site(root, generated, staging)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
+import traceback
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -41,3 +44,94 @@ def shared(work: Callable[..., T], shares: Sequence[tuple[Any, ...]],
         if meanwhile is not None:
             meanwhile()
         return list(results)
+
+
+class WorkerFailed(Exception):
+    """A forked process of ``in_two_rounds`` raised: its traceback, as text."""
+
+
+S = TypeVar("S")
+K = TypeVar("K")
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+def in_two_rounds(first: Callable[[int], tuple[S, K]], count: int, plan: Callable[[list[S]], P],
+                  second: Callable[[list[K], P], R], meanwhile: Callable[[], object] | None = None,
+                  ) -> tuple[list[S], list[R]]:
+    """Two forked processes take shares ``0..count-1`` in turn; each keeps what ``first`` made of its shares (``K``)
+    and sends back only a summary (``S``). ``plan`` turns every summary, in share order, into what ``second`` needs;
+    then each process runs ``second`` on what it kept. Returns the summaries and the two results of round two.
+
+    What a round produces stays where it was made: at national scale the pages (100 MB) never travel back.
+    ``meanwhile`` runs here during round one, as in ``shared``.
+    """
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
+    links: list[Connection] = []
+    procs: list[BaseProcess] = []
+    finished = False
+    try:
+        for _ in range(2):
+            here, there = context.Pipe()
+            proc: BaseProcess = context.Process(target=_two_rounds, args=(there, taken, count, first, second), daemon=True)
+            proc.start()
+            there.close()
+            links.append(here)
+            procs.append(proc)
+        if meanwhile is not None:
+            meanwhile()
+        summaries: dict[int, S] = {}
+        for link in links:
+            summaries.update(_received(link))
+        ordered = [summaries[k] for k in range(count)]
+        payload = plan(ordered)
+        for link in links:
+            link.send(payload)
+        results: list[R] = [_received(link) for link in links]
+        finished = True
+        return ordered, results
+    finally:  # an error or Ctrl+C here must not leave a process running
+        for proc in procs:
+            if finished:
+                proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for link in links:
+            link.close()
+
+
+def _received(link: Connection) -> Any:
+    """The next message of a process of ``in_two_rounds``, raising what it raised."""
+    try:
+        status, value = link.recv()
+    except EOFError:
+        raise WorkerFailed("作業プロセスが途中で終了しました") from None
+    if status != "ok":
+        raise WorkerFailed(value)
+    return value
+
+
+def _two_rounds(link: Connection, taken: Any, count: int, first: Callable[[int], tuple[Any, Any]],
+                second: Callable[[list[Any], Any], Any]) -> None:
+    """One process of ``in_two_rounds``: take shares until none is left, report, wait for the plan, finish."""
+    try:
+        summaries: dict[int, Any] = {}
+        kept: list[Any] = []
+        while True:
+            with taken.get_lock():
+                share = taken.value
+                taken.value += 1
+            if share >= count:
+                break
+            summaries[share], keep = first(share)
+            kept.append(keep)
+        link.send(("ok", summaries))
+        link.send(("ok", second(kept, link.recv())))
+    except EOFError:  # the parent gave up (another process failed): nothing to report
+        pass
+    except BaseException:
+        link.send(("failed", traceback.format_exc()))
+    finally:
+        link.close()

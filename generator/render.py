@@ -7,11 +7,12 @@ a string that did not pass through an escaping filter (``finalize``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from types import CodeType, MethodType
 from typing import Any
@@ -349,10 +350,10 @@ PARALLEL_PAGES = 1000
 _ACTIVE: list[tuple[Renderer, list[Job]]] = []
 
 
-def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes, paging.Split | None]]:
-    """Render every ``parts``-th job from ``share`` in a forked process that inherited the renderer and its jobs,
-    and measure each page there too: its split into parts, or None when it is short (``paging.split_page``), with
-    the links of parts 2.. already rebased (``paging.rebase``)."""
+def render_share(share: int, parts: int) -> list[tuple[str, str | bytes, paging.Split | None]]:
+    """Render every ``parts``-th job from ``share`` in a forked process that inherited the renderer and its jobs
+    (``prepared``), and measure each page there too: its split into parts, or None when it is short
+    (``paging.split_page``), with the links of parts 2.. already rebased (``paging.rebase``)."""
     renderer, jobs = _ACTIVE[-1]
     # Compiled before the fork, the templates cannot change in it: skip Jinja's check of each template's file
     # (a stat per page and per import) in this process only, so the live preview still sees template edits.
@@ -362,10 +363,9 @@ def _render_share(share: int, parts: int) -> list[tuple[str, str | bytes, paging
             for page in pages for split in (paging.split_page(page.path, page.content),)]
 
 
-def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], object] | None = None,
-                   measured: dict[str, paging.Split | None] | None = None) -> list[Page]:
-    """Render the jobs in two forked processes, ``cores.SHARES`` interleaved shares (each with every kind of page)
-    that each takes in turn; each page's split, measured there, goes to ``measured``.
+@contextlib.contextmanager
+def prepared(renderer: Renderer, jobs: list[Job]) -> Iterator[None]:
+    """Make ``renderer`` and ``jobs`` the ones ``render_share`` renders in processes forked inside this block.
 
     The templates are compiled here first: compiled in each fork, they cost each of them the same time again.
     """
@@ -373,13 +373,27 @@ def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], 
         renderer.env.get_template(template)
     _ACTIVE.append((renderer, jobs))
     try:
-        shares = cores.shared(_render_share, [(k, cores.SHARES) for k in range(cores.SHARES)], meanwhile)
+        yield
     finally:
         _ACTIVE.pop()
-    pages: list[Page | None] = [None] * len(jobs)
+
+
+def _render_in_two(renderer: Renderer, jobs: list[Job], meanwhile: Callable[[], object] | None = None,
+                   measured: dict[str, paging.Split | None] | None = None) -> list[Page]:
+    """Render the jobs in two forked processes, ``cores.SHARES`` interleaved shares (each with every kind of page)
+    that each takes in turn; each page's split, measured there, goes to ``measured``."""
+    with prepared(renderer, jobs):
+        shares = cores.shared(render_share, [(k, cores.SHARES) for k in range(cores.SHARES)], meanwhile)
+    return assemble(renderer, shares, measured)
+
+
+def assemble(renderer: Renderer, shares: Sequence[Sequence[tuple[str, str | bytes, paging.Split | None]]],
+             measured: dict[str, paging.Split | None] | None = None) -> list[Page]:
+    """The pages of every share (``render_share``, in share order) back in the order of the jobs."""
+    pages: list[Page | None] = [None] * sum(len(share) for share in shares)
     for share, rendered in enumerate(shares):
         for i, (path, content, split) in enumerate(rendered):
-            pages[share + cores.SHARES * i] = renderer.reuse.get(path) or Page(path, content)
+            pages[share + len(shares) * i] = renderer.reuse.get(path) or Page(path, content)
             if measured is not None:
                 measured[path] = split
     return [p for p in pages if p is not None]
@@ -409,7 +423,10 @@ def render_unpaged(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_resu
     """
     renderer = Renderer(hb, ix, site, a11y_results)
     renderer.reuse = reuse or {}
-    pages = renderer.all_pages(measured)
+    return with_print_view(renderer, renderer.all_pages(measured))
+
+
+def with_print_view(renderer: Renderer, pages: list[Page]) -> list[Page]:
+    """The pages and, last, the print view made of them."""
     sections = printview.sections((p.path, p.content) for p in pages if isinstance(p.content, str))
-    pages.append(renderer.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=printview.PDF_NAME))
-    return pages
+    return [*pages, renderer.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=printview.PDF_NAME)]

@@ -33,7 +33,7 @@ class OwnershipError(Exception):
     """The output folder exists but was not created by the generator: refuse to touch it."""
 
 
-def _claim(out: Path) -> None:
+def claim(out: Path) -> None:
     """Create the folder with an ownership mark, or verify the mark on an existing one."""
     if out.exists() and any(out.iterdir()) and not (out / OWNER_MARK).exists():
         raise OwnershipError(f"{out} は生成器が作ったフォルダではないため、書き込みません")
@@ -94,12 +94,20 @@ def _enter(out: Path, folder: str) -> None:
 
 
 def write_tree(pages: Iterable[Page], out: Path) -> WriteStats:
-    """Write pages under ``out``; remove stale files; skip files whose bytes are unchanged.
+    """Write pages under ``out``; remove stale files; skip files whose bytes are unchanged."""
+    claim(out)
+    written, unchanged, wanted = write_files(out, pages)
+    return WriteStats(written, unchanged, remove_stale(out, wanted))
+
+
+def write_files(out: Path, pages: Iterable[Page]) -> tuple[int, int, set[str]]:
+    """Write pages under ``out`` (already claimed), skipping unchanged bytes: how many were written, how many
+    were unchanged, and every target, for ``remove_stale``. Two processes may write into one folder at once
+    (generator/in_two.py), each its own files.
 
     Paths are strings and ``os`` calls throughout: ``Path`` objects (hashing, parsing) were a third of writing
     7,000 files.
     """
-    _claim(out)
     wanted: set[str] = set()
     written = unchanged = 0
     inside: set[str] = set()
@@ -114,11 +122,12 @@ def write_tree(pages: Iterable[Page], out: Path) -> WriteStats:
             written += 1
         else:
             unchanged += 1
-    return WriteStats(written, unchanged, _remove_stale(str(out), wanted))
+    return written, unchanged, wanted
 
 
-def _remove_stale(top: str, wanted: set[str]) -> int:
+def remove_stale(out: Path, wanted: set[str]) -> int:
     """Delete what the generator no longer produces (links too, never followed) and the folders left empty."""
+    top = str(out)
     removed = 0
     for folder, dirs, files in os.walk(top, topdown=False):
         for name in files:
@@ -138,7 +147,7 @@ def _remove_stale(top: str, wanted: set[str]) -> int:
 
 def write_pages(pages: Iterable[Page], out: Path) -> int:
     """Write just these pages (nothing is removed): the live preview's first, quick step. Returns how many changed."""
-    _claim(out)
+    claim(out)
     written = 0
     for page in pages:
         target = _safe_target(out, page.path)

@@ -114,7 +114,7 @@ def test_part_paths_cannot_collide_with_entity_pages() -> None:
 
 
 def test_pages_cut_in_the_render_processes_equal_pages_cut_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """At scale the two render processes cut long pages where they render them (render._render_share)."""
+    """At scale the two render processes cut long pages where they render them (render.render_share)."""
     root = write_corpus(tmp_path / "root", 100).root
     one = [(p.path, p.data) for p in generate(root).pages]
     monkeypatch.setattr(render, "PARALLEL_PAGES", 1)
