@@ -63,17 +63,11 @@ def _second(kept: list[Kept], plan: Plan) -> Wrote | list[Kept]:
     if plan is None:
         return kept
     splits, out = plan
-    items: list[paging.Page] = []
-    rebased: set[str] = set()
-    for _share, pages in kept:
-        for path, content, split in pages:
-            if split is None:
-                items.append((path, content))
-                continue
-            items += [(paging.part_path(path, k), text) for k, text in enumerate(split.parts, start=1)]
-            rebased.update(paging.part_path(path, k) for k in range(2, len(split.parts) + 1))
-    relinked = paging.relink(items, splits, frozenset(rebased))
-    return write_files(Path(out), (Page(path, content) for path, content in relinked))
+    rendered = [page for _share, pages in kept for page in pages]
+    # ``paginate`` cuts these pages as they were measured and relinks them against every process's cut pages.
+    paged = paging.paginate([(path, content) for path, content, _ in rendered], splits=dict(splits),
+                            measured={path: split for path, _, split in rendered})
+    return write_files(Path(out), (Page(path, content) for path, content in paged))
 
 
 def _cut(summaries: list[Summary]) -> dict[str, paging.Split]:
