@@ -248,15 +248,19 @@ _IMPLICIT = {first: (*resolvers, *_WILDCARD)
 ``Resolver``'s)."""
 
 
+def _implicit_tag(value: str) -> str:
+    """The tag PyYAML's implicit resolvers give a plain scalar: the first that matches, in PyYAML's order."""
+    for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+        if regexp.match(value):
+            return tag
+    return _STR_TAG
+
+
 def _resolve(self: Any, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
     """PyYAML's ``BaseResolver.resolve`` for a loader without path resolvers, in fewer Python steps: the same
     implicit resolvers, tried in the same order (tests/test_yamlio.py compares the two)."""
     if kind is yaml.ScalarNode:
-        if implicit[0]:
-            for tag, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
-                if regexp.match(value):
-                    return tag
-        return _STR_TAG
+        return _implicit_tag(value) if implicit[0] else _STR_TAG
     return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
 
@@ -400,12 +404,12 @@ def _line_scalar(value: str, scalars: list[yaml.SafeLoader]) -> Any:
     value = (value if cut < 0 else value[:cut]).rstrip(" ")
     if ": " in value or value.endswith(":"):
         raise _Refused
-    for tag, regexp in _IMPLICIT.get(first, _WILDCARD):
-        if regexp.match(value):
-            if tag not in _SCALAR_TAGS:  # ``<<``, ``=``: the converter reports them
-                raise _Refused
-            return _scalar(yaml.ScalarNode(tag, value), scalars)
-    return value
+    tag = _implicit_tag(value)
+    if tag == _STR_TAG:
+        return value
+    if tag not in _SCALAR_TAGS:  # ``<<``, ``=``: the converter reports them
+        raise _Refused
+    return _scalar(yaml.ScalarNode(tag, value), scalars)
 
 
 _memo: dict[str, tuple[str, Located]] | None = None
