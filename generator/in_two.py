@@ -72,7 +72,7 @@ def _second(kept: list[Kept], plan: Plan) -> Wrote | list[Kept]:
 
 def _cut(summaries: list[Summary]) -> dict[str, paging.Split]:
     """Every page that was cut, with its anchors only: all that ``paging.relink`` reads of a split."""
-    return {path: paging.Split(path, (), anchors, rebased=True)
+    return {path: paging.Split(path, (), anchors)
             for summary in summaries for path, _, anchors, _ in summary if anchors is not None}
 
 
