@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
+import re
 import resource
 import shutil
 import sys
@@ -42,6 +43,71 @@ STAGES = (
     ("mkdocs", "MkDocs"),
 )
 GENERATOR_STAGES = ("load", "validate", "model", "index", "render", "paginate", "write")
+SETTLE_S = 60 + 300 + 10
+"""How long ``--settle`` waits: ext4 without a journal keeps an inode freed in the last 60 s from reuse, and in the
+last 360 s while the inode's table block is unwritten (``RECENTCY_MIN`` and ``RECENTCY_DIRTY`` in the kernel's
+``fs/ext4/ialloc.c``), and every new file first steps over such inodes one by one. Writing the 7,000 docs of the
+top size where an earlier run had just deleted its folder then took 3–5 s instead of 0.5 s: the cleanup, not the
+build, was measured. Creating a file is what slows, and the build's own files keep those table blocks unwritten,
+so only the full 360 s (and 10 s to spare) is sure to be enough."""
+
+
+@dataclass(frozen=True)
+class FileSystem:
+    """The working folder's file system, printed with each table (the disk decided the totals more than the CPU)."""
+
+    kind: str
+    journal: bool | None = None
+    """For ext4: whether it has a journal (``/proc/fs/jbd2`` lists the device); None when not known."""
+
+    @property
+    def holds_freed_inodes(self) -> bool:
+        """Whether new files step over the inodes freed in the last minutes (see SETTLE_S)."""
+        return self.kind == "ext4" and self.journal is False
+
+    def describe(self) -> str:
+        if self.kind != "ext4" or self.journal is None:
+            return self.kind
+        return f"ext4(ジャーナル{'あり' if self.journal else 'なし'})"
+
+
+def _unescape_mount(field: str) -> str:
+    """``/proc/mounts`` writes a space in a path as ``\\040`` (and tab, newline, backslash likewise)."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def file_system(folder: Path, mounts: str | None = None, proc_fs: Path = Path("/proc/fs")) -> FileSystem:
+    """The file system holding ``folder``: the longest mount point above it in ``/proc/self/mounts`` (Linux)."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mounts").read_text(encoding="utf-8")
+        except OSError:
+            return FileSystem("不明")
+    target, best = folder.resolve().as_posix(), ("", "", "")
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        device, point, kind = _unescape_mount(fields[0]), _unescape_mount(fields[1]), fields[2]
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best[1]):
+            best = (device, point, kind)
+    device, _point, kind = best
+    if not kind:
+        return FileSystem("不明")
+    if kind != "ext4" or not (proc_fs / "ext4" / Path(device).name).is_dir():
+        return FileSystem(kind)
+    return FileSystem(kind, journal=any((proc_fs / "jbd2").glob(f"{Path(device).name}-*")))
+
+
+def settle(system: FileSystem, say: Callable[[str], None], sleep: Callable[[float], object] = time.sleep) -> float:
+    """Flush what the corpus wrote and, where freed inodes are held back, wait them out; return the seconds waited."""
+    os.sync()
+    if not system.holds_freed_inodes:
+        return 0.0
+    say(f"{system.describe()}: 直前に消されたファイルの影響がなくなるまで {SETTLE_S} 秒待ちます(計測外)")
+    sleep(SETTLE_S)
+    return float(SETTLE_S)
 
 
 @dataclass(frozen=True)
@@ -102,12 +168,14 @@ def progress_sink(quiet: bool) -> Callable[[str], None]:
     return lambda msg: print(f"[benchmark] {msg}", file=sys.stderr, flush=True)
 
 
-def run(articles: int, workdir: Path, quiet: bool) -> str:
-    """Generate, build and measure one size; return the table and RESULT line as text."""
+def run(articles: int, workdir: Path, quiet: bool, settled: bool = False) -> str:
+    """Generate, build and measure one size (after ``settle`` if asked); return the table and RESULT line as text."""
     say = progress_sink(quiet)
     t0 = time.perf_counter()
     corpus = write_corpus(workdir, articles)
     say(f"コーパス: 記事 {corpus.articles}、自治体 {corpus.bodies}、人物 {corpus.people} ({time.perf_counter() - t0:.1f} 秒、計測外)")
+    system = file_system(workdir)
+    waited = settle(system, say) if settled else None
     speed_before = machine_speed()
     started, cpu_before = time.perf_counter(), cpu_seconds()
     options = {"package": False} if "package" in inspect.signature(build).parameters else {}
@@ -130,6 +198,7 @@ def run(articles: int, workdir: Path, quiet: bool) -> str:
         ("生成器の割合 (generator share)", f"{generator_s / total * 100:.1f} %"),
         ("負荷 (load average, 1 分, 終了時)", f"{os.getloadavg()[0]:.2f}(コア {os.cpu_count()})"),
         ("計算機の速さ (1,000 万回の加算, 前/後)", f"{speed_before:.2f} s / {speed_after:.2f} s"),
+        ("作業フォルダのファイルシステム", system.describe() + settle_note(system, waited)),
         ("ピーク RSS (self + children)", f"{rss:.0f} MB"),
         ("ページ数 (HTML)", f"{stats.pages:,}"),
         ("サイト容量", f"{stats.site_bytes / 1_000_000:.1f} MB"),
@@ -149,19 +218,31 @@ def run(articles: int, workdir: Path, quiet: bool) -> str:
     return "\n".join(lines)
 
 
+def settle_note(system: FileSystem, waited: float | None) -> str:
+    """What the table says of ``--settle``: whether this run waited, or could have been slowed by earlier deletions."""
+    if not system.holds_freed_inodes:
+        return ""
+    if waited is None:
+        return "。--settle なし: 数分以内の削除の跡に書くと遅くなります"
+    return f"。計測前に {waited:.0f} 秒待機 (--settle)"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="自治体DXハンドブックのベンチマーク(合成コーパスを実際のパイプラインで生成)")
     p.add_argument("--articles", type=int, default=100, help="記事数(100、1000、5000)")
     p.add_argument("--keep", type=Path, help="コーパスとサイトをこのフォルダに残す(空のフォルダ)")
     p.add_argument("--quiet", action="store_true", help="進行状況を表示しない(CI=true でも同じ)")
+    p.add_argument("--settle", action="store_true",
+                   help=f"ジャーナルのない ext4 では、コーパスを書いた後に sync して {SETTLE_S} 秒待ってから計測する"
+                        "(数分以内に消されたファイルの跡に書くと遅くなるため。ほかのファイルシステムでは sync だけ)")
     args = p.parse_args(argv)
     quiet = args.quiet or os.environ.get("CI") == "true"
     if args.keep:
-        print(run(args.articles, args.keep.resolve(), quiet))
+        print(run(args.articles, args.keep.resolve(), quiet, args.settle))
         return 0
     workdir = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
     try:
-        print(run(args.articles, workdir, quiet))
+        print(run(args.articles, workdir, quiet, args.settle))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import write_corpus
+from benchmarks.run import SETTLE_S, FileSystem, file_system, settle
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGE_ROW = re.compile(r"^\| .*?\((\w+)\) +\| ([\d.]+) s \|$")
@@ -71,7 +72,7 @@ def test_run_prints_the_table_and_a_result_line_that_match_the_built_site(run: t
     keep, lines = run
     assert lines[0] == "記事 100、自治体 36、テーマ 21、人物 34"
     labels = ("読み込み", "検証", "モデル", "相互参照", "描画", "長いページの分割", "書き込み", "検索索引", "MkDocs", "生成器",
-              "合計", "ピーク RSS", "最大ページ", "検索データ", "1 ページあたり")
+              "合計", "ピーク RSS", "最大ページ", "検索データ", "1 ページあたり", "作業フォルダのファイルシステム")
     for label in labels:
         assert any(line.startswith(f"| {label}") for line in lines), label
     m = RESULT.match(lines[-1])
@@ -106,3 +107,37 @@ def test_pages_stay_small_and_the_matrix_turns_at_scale(run: tuple[Path, list[st
     assert sorted(headers) == sorted(bodies)
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1]
     assert "articles/" in nav and not re.search(r"articles/article-|municipalities/lg-", nav)
+
+
+MOUNTS = """/dev/vda / ext4 rw,relatime,discard 0 0
+tmpfs /dev/shm tmpfs rw,relatime 0 0
+/dev/vdb /srv/with\\040space ext4 rw,relatime 0 0
+/dev/vdc /srv/with ext4 rw 0 0
+"""
+
+
+def test_file_system_finds_the_mount_and_whether_ext4_keeps_a_journal(tmp_path: Path) -> None:
+    proc_fs = tmp_path / "fs"
+    for name in ("ext4/vda", "ext4/vdb", "ext4/vdc", "jbd2/vdb-8"):
+        (proc_fs / name).mkdir(parents=True)
+    found = {folder: file_system(Path(folder), MOUNTS, proc_fs)
+             for folder in ("/tmp/x", "/dev/shm/k", "/srv/with space/a", "/srv/with/b", "/srv/without")}
+    assert found == {"/tmp/x": FileSystem("ext4", journal=False), "/dev/shm/k": FileSystem("tmpfs"),
+                     "/srv/with space/a": FileSystem("ext4", journal=True), "/srv/with/b": FileSystem("ext4", journal=False),
+                     "/srv/without": FileSystem("ext4", journal=False)}
+    assert [fs.describe() for fs in found.values()] == ["ext4(ジャーナルなし)", "tmpfs", "ext4(ジャーナルあり)",
+                                                         "ext4(ジャーナルなし)", "ext4(ジャーナルなし)"]
+    assert file_system(Path("/x"), "", proc_fs) == FileSystem("不明")
+
+
+def test_settle_waits_only_where_ext4_holds_freed_inodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    synced: list[bool] = []
+    slept: list[float] = []
+    said: list[str] = []
+    monkeypatch.setattr(os, "sync", lambda: synced.append(True))
+    assert settle(FileSystem("tmpfs"), said.append, slept.append) == 0.0
+    assert settle(FileSystem("ext4", journal=True), said.append, slept.append) == 0.0
+    assert (synced, slept, said) == ([True, True], [], [])
+    assert settle(FileSystem("ext4", journal=False), said.append, slept.append) == SETTLE_S == 370
+    assert slept == [370]
+    assert said == ["ext4(ジャーナルなし): 直前に消されたファイルの影響がなくなるまで 370 秒待ちます(計測外)"]
