@@ -130,14 +130,15 @@ def test_file_system_finds_the_mount_and_whether_ext4_keeps_a_journal(tmp_path: 
     assert file_system(Path("/x"), "", proc_fs) == FileSystem("不明")
 
 
-def test_settle_waits_only_where_ext4_holds_freed_inodes(monkeypatch: pytest.MonkeyPatch) -> None:
-    synced: list[bool] = []
-    slept: list[float] = []
+def test_settle_waits_only_where_ext4_holds_freed_inodes_then_warms_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    steps: list[str] = []
     said: list[str] = []
-    monkeypatch.setattr(os, "sync", lambda: synced.append(True))
-    assert settle(FileSystem("tmpfs"), said.append, slept.append) == 0.0
-    assert settle(FileSystem("ext4", journal=True), said.append, slept.append) == 0.0
-    assert (synced, slept, said) == ([True, True], [], [])
-    assert settle(FileSystem("ext4", journal=False), said.append, slept.append) == SETTLE_S == 370
-    assert slept == [370]
+    monkeypatch.setattr(os, "sync", lambda: steps.append("sync"))
+    for quiet_disk in (FileSystem("tmpfs"), FileSystem("ext4", journal=True), FileSystem("不明")):
+        assert settle(quiet_disk, said.append, lambda: steps.append("warm"), lambda s: steps.append(f"sleep {s}")) is None
+    assert (steps, said) == ([], [])
+    waited = settle(FileSystem("ext4", journal=False), said.append, lambda: steps.append("warm"),
+                    lambda s: steps.append(f"sleep {s}"))
+    assert waited == SETTLE_S == 370
+    assert steps == ["sync", "sleep 370", "warm"]
     assert said == ["ext4(ジャーナルなし): 直前に消されたファイルの影響がなくなるまで 370 秒待ちます(計測外)"]
