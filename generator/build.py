@@ -98,15 +98,16 @@ def generate(root: Path, *, strict: bool = False, progress: Progress = quiet, do
     with timed(timings, "index"):
         index = build_index(handbook)
     measured: dict[str, Split | None] = {}  # long pages are cut where they are rendered, on both cores
+    results = a11y.load_results(root)
     if docs is not None and in_two.worth_it(handbook):
-        done = in_two.render_and_write(handbook, index, SITE, a11y.load_results(root), docs, timings, measured)
+        done = in_two.render_and_write(handbook, index, SITE, results, docs, timings, measured)
         if isinstance(done, in_two.Written):
             progress(f"生成: {len(done.paths)} ファイル")
             return Generated(handbook, index, [], problems, timings, done)
         unpaged = done
     else:
         with timed(timings, "render"):
-            unpaged = render_unpaged(handbook, index, SITE, a11y.load_results(root), measured=measured)
+            unpaged = render_unpaged(handbook, index, SITE, results, measured=measured)
     with timed(timings, "paginate"):
         pages = paginate(unpaged, measured=measured)
     progress(f"生成: {len(pages)} ファイル")
