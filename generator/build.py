@@ -134,7 +134,7 @@ def write_docs(root: Path, generated: Generated) -> WriteStats:
 
 def run_mkdocs(root: Path, site_dir: Path, extra_env: Mapping[str, str] | None = None) -> None:
     """Build the static site with MkDocs as separate processes (two for a large site), strictly."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
+    env = parallel_site.mkdocs_env(dict(os.environ, **(extra_env or {})))
     config = root / "mkdocs.yml"
     parts = parallel_site.jobs(root / DOCS_DIR)
     if parts > 1:

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from generator import parallel_site
 from generator.build import DOCS_DIR, MkDocsFailed, build, generate
 from generator.errors import BuildAborted, Problems
 from generator.render import Page
@@ -128,7 +129,7 @@ def cmd_serve(args: argparse.Namespace, root: Path) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     regenerate()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = parallel_site.mkdocs_env(os.environ)
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", args.dev_addr,
                                "--config-file", str(root / "mkdocs.yml")], cwd=root, env=env)
     before = _snapshot(root)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -26,14 +27,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 PART_ENV = "HANDBOOK_MKDOCS_PART"
 REPORT_ENV = "HANDBOOK_MKDOCS_PART_REPORT"
-LINK_BYTES = 560
-TAG_BYTES = 50
-PAGE_BYTES = 29_000
-"""A page's weight: its Markdown bytes, plus this much per link, per raw HTML tag and per page. Fitted by least
-squares to MkDocs' time for each of the 7,067 pages at 5,000 articles (conversion plus theme, one process): about
-9.2 ms per page, 0.31 ms per KB, 0.18 ms per link and 0.018 ms per tag. Replayed on those times, the two parts
-differ by 0.3 s of 74 s; the previous weights (18,000 / 300 / 20, fitted before the body pages lost 90,000 theme
-links) left them 6 s apart."""
+LINK_BYTES = 93
+MD_IN_HTML_BYTES = 205
+PAGE_BYTES = 8_400
+RAW_SHARE = 30
+"""A page's weight: its Markdown bytes, plus this much per link, per ``markdown="…"`` element (``md_in_html``) and
+per page; the lines of the raw HTML paragraphs that ``generator/rawblocks.py`` passes through count one byte in 30.
+Fitted by least squares to MkDocs' time for each of the 7,067 pages at 5,000 articles (conversion plus theme, one
+process, 2026-11-23): about 7.6 ms per page, 0.91 ms per KB of Markdown, 0.03 ms per KB of those paragraphs, 0.085
+ms per link and 0.19 ms per ``markdown=`` element. Replayed on those times, the two parts differ by 1.7 s of 115 s;
+the weights fitted before the pass-through (per raw HTML tag, 29,000 per page) left them 15 s apart."""
+_RAW_LINE = re.compile(rb'^<(?:p|li) id="[^\n]*', re.M)
 
 _state: dict[str, Any] = {}
 
@@ -68,10 +72,12 @@ def _nav_paths(items: object) -> Iterator[str]:
 
 
 def _weight(path: str) -> int:
-    """About how long MkDocs takes over a page, in bytes of plain Markdown (see ``PAGE_BYTES``)."""
+    """About how long MkDocs takes over a page, in bytes of plain Markdown (see ``RAW_SHARE``)."""
     with open(path, "rb") as fh:
         data = fh.read()
-    return len(data) + LINK_BYTES * data.count(b"](") + TAG_BYTES * data.count(b"<") + PAGE_BYTES
+    raw = sum(map(len, _RAW_LINE.findall(data)))
+    return (len(data) - raw + raw // RAW_SHARE + LINK_BYTES * data.count(b"](")
+            + MD_IN_HTML_BYTES * data.count(b'markdown="') + PAGE_BYTES)
 
 
 def assign(weights: Iterable[int], parts: int) -> list[int]:

@@ -50,6 +50,14 @@ def mkdocs_command(config: Path, site_dir: Path) -> list[str]:
             "--config-file", str(config), "--site-dir", str(site_dir)]
 
 
+def mkdocs_env(base: Mapping[str, str]) -> dict[str, str]:
+    """The environment MkDocs runs in: ``generator`` importable (``mkdocs.yml`` lists ``generator.rawblocks``) from
+    any folder the site is built in, and no notice about MkDocs 2."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    paths = [package_root, *(p for p in base.get("PYTHONPATH", "").split(os.pathsep) if p and p != package_root)]
+    return dict(base, PYTHONPATH=os.pathsep.join(paths), NO_MKDOCS_2_WARNING="1")
+
+
 def problems(output: str) -> list[str]:
     """MkDocs' output without its INFO lines (progress, and links to pages another part renders)."""
     return [line for line in output.strip().splitlines() if line.strip() and not line.startswith("INFO")]

@@ -88,7 +88,7 @@ def test_each_part_renders_only_its_pages(mini_root: Path, monkeypatch: pytest.M
     for k in range(2):
         monkeypatch.setenv(parallel_site.PART_ENV, f"{k}/2")
         out = mini_root / f"part-{k}"
-        assert subprocess.run(parallel_site.mkdocs_command(config, out), cwd=mini_root, env=dict(os.environ),
+        assert subprocess.run(parallel_site.mkdocs_command(config, out), cwd=mini_root, env=parallel_site.mkdocs_env(os.environ),
                               capture_output=True, check=False).returncode == 0
         rendered.append({p.relative_to(out).as_posix() for p in out.rglob("*.html")})
     config.unlink()
