@@ -15,10 +15,16 @@ from generator.build import generate
 from generator.render import Tooltips, _environment, tooltip_factory
 
 
-def test_printing_a_raw_string_is_an_error() -> None:
+@pytest.mark.parametrize(("value", "message"), [
+    ("<b>x</b>", "エスケープされていない値をテンプレートが出力しようとしました: '<b>x</b>'"),
+    (True, "エスケープされていない値をテンプレートが出力しようとしました: 'True'"),
+    (["<b>"], "エスケープされていない値をテンプレートが出力しようとしました: \"\\['<b>'\\]\""),
+    (None, "テンプレートが None を出力しようとしました"),
+])
+def test_printing_a_raw_value_is_an_error(value: object, message: str) -> None:
     env = _environment()
-    with pytest.raises(TypeError, match="エスケープされていない値"):
-        env.from_string("{{ value }}").render(value="<b>x</b>")
+    with pytest.raises(TypeError, match=message):
+        env.from_string("{{ value }}").render(value=value)
 
 
 def test_undefined_names_are_errors() -> None:
@@ -64,6 +70,17 @@ def test_tooltips_wrap_each_term_once_per_page(mini_root: Path) -> None:
     fresh = tooltip_factory(hb)()
     assert fresh.md("業務量調査<x>").startswith('<abbr title="業務量調査: ')
     assert fresh.md("業務量調査<x>").endswith("&lt;x&gt;")
+
+
+@pytest.mark.parametrize("texts", [
+    ["BPRの話", "業務改革とBPR", "<b>業務量調査</b>", "", "業務量調査とBPR"],
+    ["BPR\x00業務量調査", "業務量調査"],  # a NUL (refused on load) makes each text take its own pass
+    [],
+])
+def test_a_body_annotated_in_one_pass_is_what_one_pass_per_paragraph_gives(mini_root: Path, texts: list[str]) -> None:
+    hb = generate(mini_root).handbook
+    each = tooltip_factory(hb)()
+    assert list(tooltip_factory(hb)().h_each(texts)) == [each.h(text) for text in texts]
 
 
 def test_output_is_deterministic(mini_root: Path) -> None:
