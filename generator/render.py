@@ -102,9 +102,9 @@ class Tooltips:
         refuses the file); were one there, each text would simply take its own pass.
         """
         joined = "\x00".join(texts)
-        if joined.count("\x00") != len(texts) - 1:
+        if joined.count("\x00") != len(texts) - 1:  # also no texts: "" has no NUL, not -1
             return [self.h(text) for text in texts]
-        return self._annotate(joined, _escape_html).split("\x00") if texts else []
+        return self._annotate(joined, _escape_html).split("\x00")
 
 
 def _escape_html(text: str) -> str:

@@ -8,6 +8,7 @@ MkDocs must still see the ids inside those blocks, which links to ``#p12`` are c
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,10 @@ from tests.conftest import ROOT
 EXTENSION = "generator.rawblocks"
 
 
+@functools.cache
 def _extensions(with_raw: bool) -> tuple[list[str], dict[str, Any]]:
-    """The Markdown extensions and their settings as ``mkdocs.yml`` lists them, with or without the pass-through."""
+    """The Markdown extensions and their settings as ``mkdocs.yml`` lists them, with or without the pass-through
+    (read once: every generated page is converted twice)."""
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as fh:
         listed = yaml_load(fh)["markdown_extensions"]
     names: list[str] = []
