@@ -29,16 +29,16 @@ PART_ENV = "HANDBOOK_MKDOCS_PART"
 REPORT_ENV = "HANDBOOK_MKDOCS_PART_REPORT"
 LINK_BYTES = 93
 MD_IN_HTML_BYTES = 205
-PAGE_BYTES = 10_000
-RAW_SHARE = 30
+PAGE_BYTES = 8_000
+RAW_SHARE = 100
 """A page's weight: its Markdown bytes, plus this much per link, per ``markdown="…"`` element (``md_in_html``) and
-per page; the lines of the raw HTML paragraphs that ``generator/rawblocks.py`` passes through count one byte in 30.
+per page; the lines of the raw HTML paragraphs that ``generator/rawblocks.py`` passes through count one byte in 100.
 Fitted by least squares to MkDocs' time for each of the 7,067 pages at 5,000 articles (conversion plus theme, one
-process, 2026-11-23): about 7.6 ms per page, 0.91 ms per KB of Markdown, 0.03 ms per KB of those paragraphs, 0.085
-ms per link and 0.19 ms per ``markdown=`` element; the weights fitted before the pass-through (per raw HTML tag,
-29,000 per page) left the parts 15 s apart. In real split builds the part of articles then still took 3.2 s more
-CPU than the other (twice), so the page's share was raised from the fitted 8,400 to 10,000, which moves about 150
-articles to the other part (afterwards: 1.9 s more, and 3.2 s less, in two builds: within the machine's noise)."""
+process, 2026-11-23): about 7.6 ms per page, 0.91 ms per KB of Markdown, 0.085 ms per link and 0.19 ms per
+``markdown=`` element. Those paragraphs then cost 0.03 ms per KB (one in 30), mostly MkDocs' scan of raw HTML for
+ids, which no longer reads them (``rawblocks``); and in real split builds the part of articles took 3.4, 6.6 and
+6.9 s less CPU than the other. So they now count one in 100 and the page's share went from 10,000 to 8,000, which
+moves about 230 articles to that part (afterwards: 0.9 s more and 0.3 s less, in two builds)."""
 _RAW_LINE = re.compile(rb'^<(?:p|li) id="[^\n]*', re.M)
 
 _state: dict[str, Any] = {}

@@ -7,8 +7,13 @@ it verbatim, then runs every inline pattern over one placeholder per block. At n
 a quarter of MkDocs' time (README, 全国規模). This preprocessor keeps each run of such blocks verbatim in
 one placeholder, exactly as ``html_block`` would have kept them one by one, so the page is the same to
 the byte; blocks are recognised by how the generator begins them (``mdsyntax.RAW_BLOCKS``), which data
-cannot imitate. It runs after MkDocs' own scan of raw HTML (priority 21), which collects the ids that
-links such as ``#p12`` are checked against, and before ``html_block`` (20).
+cannot imitate.
+
+It runs before MkDocs' own scan of raw HTML (priority 21), which feeds every page through ``html.parser``
+only to collect the ids that links such as ``#p12`` are checked against: on the article bodies that was
+about a sixth of MkDocs' Markdown time. The ids of the blocks it stashes are read with the generator's own
+pattern (``mdsyntax.RAW_ID``) instead and added to that scan's findings right after it has run, so MkDocs
+checks links to them as before. Without MkDocs' scan (Python-Markdown alone) there is nothing to add to.
 
 Listed under ``markdown_extensions`` in ``mkdocs.yml``; loaded by MkDocs (or anything that runs
 Python-Markdown on the generated pages), never by the generator, so it imports only ``mdsyntax``.
@@ -16,24 +21,35 @@ Python-Markdown on the generated pages), never by the generator, so it imports o
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from generator.mdsyntax import RAW_BLOCKS
+from generator.mdsyntax import RAW_BLOCKS, RAW_ID
 
-PRIORITY = 20.5
-"""Between MkDocs' raw-HTML scan for anchors (21) and ``html_block`` (20)."""
+PRIORITY = 22
+"""Before MkDocs' raw-HTML scan for anchors (21), so it does not parse the blocks, and ``html_block`` (20)."""
+IDS_PRIORITY = 20.9
+"""Right after MkDocs' scan, which replaces its set of ids when it runs."""
+MKDOCS_SCAN = "mkdocs_raw_html"
+"""The name MkDocs registers its scan under (``mkdocs.structure.pages._RawHTMLPreprocessor``)."""
 _OPENERS = tuple(RAW_BLOCKS)
 
 
 class RawBlocks(Preprocessor):
-    """Stash every run of the generator's pure-HTML blocks as one raw block."""
+    """Stash every run of the generator's pure-HTML blocks as one raw block, noting the ids inside."""
+
+    def __init__(self, md: Markdown | None = None) -> None:
+        super().__init__(md)
+        self.ids: set[str] = set()
+        """The ids in the blocks stashed by the last run, as ``html.parser`` reads them (entities decoded)."""
 
     def run(self, lines: list[str]) -> list[str]:
         """The lines with each run replaced by a placeholder paragraph (unchanged when there is none)."""
+        self.ids = set()
         if not any(line.startswith(_OPENERS) for line in lines):
             return lines
         out: list[str] = []
@@ -60,8 +76,25 @@ class RawBlocks(Preprocessor):
             return
         while out and not out[-1]:
             out.pop()
-        out += ["", self.md.htmlStash.store("\n\n".join(run) + "\n"), ""]
+        text = "\n\n".join(run) + "\n"
+        self.ids.update(map(html.unescape, RAW_ID.findall(text)))
+        out += ["", self.md.htmlStash.store(text), ""]
         run.clear()
+
+
+class RawIds(Preprocessor):
+    """Hand the ids of the stashed blocks to MkDocs' scan, which no longer sees those blocks."""
+
+    def __init__(self, md: Markdown, blocks: RawBlocks) -> None:
+        super().__init__(md)
+        self.blocks = blocks
+
+    def run(self, lines: list[str]) -> list[str]:
+        """Add the ids to the scan's set (it has just replaced it); the lines are left as they are."""
+        if self.blocks.ids and MKDOCS_SCAN in self.md.preprocessors:
+            scan: Any = self.md.preprocessors[MKDOCS_SCAN]  # mkdocs.structure.pages._RawHTMLPreprocessor
+            scan.present_anchor_ids |= self.blocks.ids
+        return lines
 
 
 def _block_end(lines: list[str], start: int) -> int | None:
@@ -81,11 +114,13 @@ def _block_end(lines: list[str], start: int) -> int | None:
 
 
 class RawBlocksExtension(Extension):
-    """Registers ``RawBlocks`` (``markdown_extensions: - generator.rawblocks`` in ``mkdocs.yml``)."""
+    """Registers ``RawBlocks`` and ``RawIds`` (``markdown_extensions: - generator.rawblocks`` in ``mkdocs.yml``)."""
 
     def extendMarkdown(self, md: Markdown) -> None:
-        """Add the preprocessor at its priority."""
-        md.preprocessors.register(RawBlocks(md), "hb_raw_blocks", PRIORITY)
+        """Add the two preprocessors at their priorities, around MkDocs' scan."""
+        blocks = RawBlocks(md)
+        md.preprocessors.register(blocks, "hb_raw_blocks", PRIORITY)
+        md.preprocessors.register(RawIds(md, blocks), "hb_raw_ids", IDS_PRIORITY)
 
 
 def makeExtension(**kwargs: Any) -> RawBlocksExtension:

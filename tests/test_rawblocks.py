@@ -3,7 +3,8 @@
 Every page generated from the real handbook is converted with the Markdown extensions of ``mkdocs.yml``,
 with and without ``generator.rawblocks``: the HTML must be the same to the byte, while the article bodies
 must have gone through as one raw block each run (so the test fails if the pass-through stops working).
-MkDocs must still see the ids inside those blocks, which links to ``#p12`` are checked against.
+MkDocs must still see the ids inside those blocks, which links to ``#p12`` are checked against, without
+parsing the blocks for them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import markdown
 import pytest
+from mkdocs.structure.pages import _RawHTMLPreprocessor
 from mkdocs.utils.yaml import yaml_load
 
 from generator.build import DOCS_DIR, MkDocsFailed, generate, run_mkdocs, write_docs
@@ -77,6 +79,14 @@ def _run(lines: list[str]) -> tuple[list[str], list[str]]:
     return out, [str(b) for b in md.htmlStash.rawHtmlBlocks]
 
 
+class _SeenScan(_RawHTMLPreprocessor):
+    """MkDocs' scan for ids in raw HTML, remembering the lines it was given."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.seen = list(lines)
+        return super().run(lines)
+
+
 def test_a_run_of_blocks_becomes_one_raw_block() -> None:
     lines = ["### 見出し {: #p3 }", "", '<p id="p5" class="hb-para">一 <a href="#p5">¶5</a></p>', "",
              '<ul class="hb-list">', '<li id="p7">二</li>', "</ul>", "", "",
@@ -85,6 +95,20 @@ def test_a_run_of_blocks_becomes_one_raw_block() -> None:
     assert stashed == ['<p id="p5" class="hb-para">一 <a href="#p5">¶5</a></p>\n\n'
                        '<ul class="hb-list">\n<li id="p7">二</li>\n</ul>\n\n<p id="p9" class="hb-para">三</p>\n']
     assert out == ["### 見出し {: #p3 }", "", "\x02wzxhzdk:0\x03", "", "## 次"]
+
+
+def test_mkdocs_gets_the_ids_of_passed_blocks_without_parsing_them() -> None:
+    md = markdown.Markdown(extensions=[EXTENSION, "attr_list", "md_in_html"])
+    scan = _SeenScan()
+    scan._register(md)
+    text = ('## 見出し\n\n<p id="p5" class="hb-para">一 <a href="#p5">¶5</a></p>\n\n<ul class="hb-list">\n'
+            '<li id="p7">二</li>\n<li id="a&amp;b">三</li>\n</ul>\n\n<div id="other">四</div>\n')
+    md.convert(text)
+    assert scan.present_anchor_ids == {"p5", "p7", "a&b", "other"}
+    assert not any("hb-" in line for line in scan.seen)  # the passed blocks reached it as a placeholder
+    assert '<div id="other">四</div>' in scan.seen  # other raw HTML is still parsed by MkDocs
+    md.convert("本文だけ\n")  # the next page starts with no ids of its own
+    assert scan.present_anchor_ids == set()
 
 
 @pytest.mark.parametrize("lines", [

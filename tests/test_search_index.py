@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +15,11 @@ import pytest
 from generator import search as search_module
 from generator.search import (
     BITMAP_MARK,
+    LATIN_CLASS,
+    PERMALINK,
     SCRIPT_PREFIX,
     SCRIPT_SUFFIX,
+    SPACE_CLASS,
     PageText,
     chunks,
     encode_postings,
@@ -31,6 +36,7 @@ from generator.search import (
     search_key,
     shard_of,
     site_pages,
+    squeeze,
     strip_edges,
 )
 
@@ -82,6 +88,24 @@ def test_spaces_only_separate_latin_words(raw: str, squeezed: str) -> None:
     assert normalise(raw) == squeezed
 
 
+def _squeeze_run_by_run(text: str) -> str:
+    """The rule ``squeeze`` implements, one run of white space at a time: kept as one space only between Latin letters."""
+
+    def space(m: re.Match[str]) -> str:
+        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        return " " if re.fullmatch(LATIN_CLASS, before) and re.fullmatch(LATIN_CLASS, after) else ""
+
+    return re.sub(SPACE_CLASS, space, text)
+
+
+def test_squeeze_follows_the_rule_run_by_run() -> None:
+    rng = random.Random(7)
+    alphabet = ["a", "Z", "9", "é", "ǿ", "東", "。", "(", "-", "\ue001", " ", "  ", "\u3000", "\n", "\t", "\u00a0", "\u200b"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+        assert squeeze(text) == _squeeze_run_by_run(text), repr(text)
+
+
 def test_query_terms_split_on_spaces_and_drop_edge_punctuation() -> None:
     assert query_terms("「ガバクラ」　ＮＴＴ 東日本") == ["ガバクラ", "ntt", "東日本"]
     assert query_terms("・OODA、") == ["ooda"]
@@ -131,6 +155,21 @@ def test_extract_keeps_article_text_only_with_sections() -> None:
     cuts = [0, *page.breaks, len(page.text)]
     assert [page.text[a:b] for a, b in itertools.pairwise(cuts)] == [
         "DXの見出し", "本文のガバクラと<script>とOpen Data。", "段落です。", "Section Two", " Chief", " Officer"]
+
+
+def test_permalinks_dropped_before_the_walk_are_what_it_would_skip(site_dir: Path) -> None:
+    dropped = 0
+    for _rel, path in site_pages(site_dir):
+        html_text = path.read_text(encoding="utf-8")
+        start = html_text.find('<article class="md-content__inner')
+        if start < 0:
+            continue
+        inner = html_text[html_text.index(">", start) + 1 : html_text.rfind("</article>")]
+        kept, count = PERMALINK.subn("", inner)
+        dropped += count
+        walked, fast = search_module._collect(inner), search_module._collect(kept)
+        assert ("".join(fast.parts), fast.headings) == ("".join(walked.parts), walked.headings), _rel
+    assert dropped > 1000  # every heading's and every body paragraph's ¶
 
 
 def test_extract_skips_pages_without_an_article() -> None:
