@@ -12,11 +12,15 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import markdown
 import pytest
+from mkdocs.utils.yaml import yaml_load
 
 from benchmarks.corpus import copy_support
 from generator.build import build
+from generator.mdsyntax import FRONT_MATTER
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -24,6 +28,29 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+
+@functools.cache
+def markdown_extensions(without: str = "") -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The Markdown extensions and their settings as ``mkdocs.yml`` lists them, but ``without`` one of them
+    (read once: the tests of the generator's own extensions convert every generated page twice)."""
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as fh:
+        listed = yaml_load(fh)["markdown_extensions"]
+    names: list[str] = []
+    configs: dict[str, Any] = {}
+    for item in listed:
+        name, config = next(iter(item.items())) if isinstance(item, dict) else (item, {})
+        if name != without:
+            names.append(name)
+            configs[name] = config
+    return tuple(names), configs
+
+
+def convert_page(text: str, without: str = "") -> tuple[str, markdown.Markdown]:
+    """HTML of one generated page (front matter removed, as MkDocs does) and the converter, for what it stashed."""
+    names, configs = markdown_extensions(without)
+    md = markdown.Markdown(extensions=list(names), extension_configs=configs)
+    return md.convert(FRONT_MATTER.sub("", text)), md
 
 
 def copy_repo(dest: Path) -> Path:

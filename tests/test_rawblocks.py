@@ -9,52 +9,23 @@ parsing the blocks for them.
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
-from typing import Any
 
 import markdown
 import pytest
 from mkdocs.structure.pages import _RawHTMLPreprocessor
-from mkdocs.utils.yaml import yaml_load
 
 from generator.build import DOCS_DIR, MkDocsFailed, generate, run_mkdocs, write_docs
-from generator.mdsyntax import FRONT_MATTER
 from generator.rawblocks import RawBlocks
-from tests.conftest import ROOT
+from tests.conftest import convert_page, markdown_extensions
 
 EXTENSION = "generator.rawblocks"
 
 
-@functools.cache
-def _extensions(with_raw: bool) -> tuple[list[str], dict[str, Any]]:
-    """The Markdown extensions and their settings as ``mkdocs.yml`` lists them, with or without the pass-through
-    (read once: every generated page is converted twice)."""
-    with open(ROOT / "mkdocs.yml", encoding="utf-8") as fh:
-        listed = yaml_load(fh)["markdown_extensions"]
-    names: list[str] = []
-    configs: dict[str, Any] = {}
-    for item in listed:
-        name, config = next(iter(item.items())) if isinstance(item, dict) else (item, {})
-        if name == EXTENSION and not with_raw:
-            continue
-        names.append(name)
-        configs[name] = config
-    return names, configs
-
-
-def _convert(text: str, with_raw: bool) -> tuple[str, int]:
-    """HTML of one generated page (front matter removed, as MkDocs does) and how many raw blocks were stashed."""
-    names, configs = _extensions(with_raw)
-    md = markdown.Markdown(extensions=names, extension_configs=configs)
-    html = md.convert(FRONT_MATTER.sub("", text))
-    return html, md.htmlStash.html_counter
-
-
 def test_mkdocs_yml_lists_the_pass_through() -> None:
-    assert EXTENSION in _extensions(True)[0]
-    assert EXTENSION not in _extensions(False)[0]
+    assert EXTENSION in markdown_extensions()[0]
+    assert EXTENSION not in markdown_extensions(EXTENSION)[0]
 
 
 def test_every_generated_page_converts_to_the_same_html(handbook_root: Path) -> None:
@@ -63,12 +34,12 @@ def test_every_generated_page_converts_to_the_same_html(handbook_root: Path) -> 
     articles = 0
     for page in pages:
         assert isinstance(page.content, str)
-        plain, plain_blocks = _convert(page.content, with_raw=False)
-        fast, fast_blocks = _convert(page.content, with_raw=True)
+        plain, plain_md = convert_page(page.content, without=EXTENSION)
+        fast, fast_md = convert_page(page.content)
         assert fast == plain, page.path
         if page.path.startswith("articles/") and page.content.count('<p id="p') > 1:
             articles += 1
-            assert fast_blocks < plain_blocks, page.path
+            assert fast_md.htmlStash.html_counter < plain_md.htmlStash.html_counter, page.path
     assert articles == len(generated.handbook.articles)
 
 

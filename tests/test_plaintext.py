@@ -1,0 +1,95 @@
+"""Texts without inline syntax skip the inline patterns (generator/plaintext.py), and nothing printed changes.
+
+Every page generated from the real handbook is converted with the Markdown extensions of ``mkdocs.yml``,
+with and without ``generator.plaintext``: the HTML must be the same to the byte, while most of each page's
+texts must have been marked (so the test fails if the marking stops). Each of Python-Markdown's inline
+patterns must still apply to a text that holds its syntax, and an unknown pattern turns the marking off.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+from markdown.inlinepatterns import InlineProcessor
+
+from generator.build import generate
+from generator.plaintext import PlainText, syntax
+from tests.conftest import convert_page, markdown_extensions
+
+EXTENSION = "generator.plaintext"
+
+
+def _marked(md: markdown.Markdown) -> int:
+    """How many texts the converter's treeprocessor marked in its last run."""
+    step = md.treeprocessors["hb_plain_text"]
+    assert isinstance(step, PlainText)
+    return step.marked
+
+
+def test_mkdocs_yml_lists_it_and_every_pattern_there_is_known() -> None:
+    assert EXTENSION in markdown_extensions()[0]
+    _, md = convert_page("")
+    found = syntax(md)
+    assert found is not None  # otherwise nothing would ever be marked
+    for needed in ["*", "_", "`", "\\", "[", "<", "&", "  \n"]:
+        assert found.search(f"文{needed}字"), needed
+    assert not found.search("読み ネヤガワシ(2024年1月1日時点)「自治体DX」 #p5 {: } ! | > - ]")
+
+
+def test_every_generated_page_converts_to_the_same_html(handbook_root: Path) -> None:
+    generated = generate(handbook_root)
+    pages = [p for p in generated.pages if p.path.endswith(".md") and isinstance(p.content, str)]
+    marked = 0
+    for page in pages:
+        assert isinstance(page.content, str)
+        plain, _ = convert_page(page.content, without=EXTENSION)
+        fast, md = convert_page(page.content)
+        assert fast == plain, page.path
+        marked += _marked(md)
+    assert marked > 10 * len(pages)
+
+
+@pytest.mark.parametrize("text", [
+    "*強調* と **太字** と _下線の強調_",
+    "`code` と \\`そのまま\\`",
+    "\\*エスケープ\\* と \\[括弧\\]",
+    "[リンク](a.md) と [参照][r] と [r]\n\n[r]: b.md",
+    "![画像](i.png) と ![参照画像][r]\n\n[r]: i.png",
+    "<https://example.jp/> と <info@example.jp>",
+    "一行目  \n二行目",
+    '<abbr title="説明">用語</abbr>と<span>字</span>',
+    "&amp; と &copy; と &#12354; と AT&T",
+    "| 見出し | 値 |\n| --- | --- |\n| *a* | [b](c.md) |\n| 平文 | 平文 |",
+])
+def test_each_inline_syntax_still_applies(text: str) -> None:
+    plain, _ = convert_page(text, without=EXTENSION)
+    fast, _ = convert_page(text)
+    assert fast == plain
+
+
+def test_plain_texts_are_marked_and_syntax_is_not() -> None:
+    md = markdown.Markdown(extensions=[EXTENSION])
+    md.convert("平らな段落\n\n- 項目\n- [リンク](a.md)の項目\n\n&amp; を含む段落\n")
+    assert _marked(md) == 2  # the paragraph and the first item; not the link's item, not the entity's paragraph
+
+
+class _Mention(InlineProcessor):
+    """An extension's own pattern (``@name``): its syntax is not known, so nothing may be marked."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # type: ignore[override]
+        el = etree.Element("b")
+        el.text = m.group(1)
+        return el, m.start(0), m.end(0)
+
+
+def test_an_unknown_pattern_turns_the_marking_off() -> None:
+    md = markdown.Markdown(extensions=[EXTENSION])
+    md.inlinePatterns.register(_Mention(r"@(\w+)"), "mention", 75)
+    assert syntax(md) is None
+    assert md.convert("平らな段落と @taro さん") == "<p>平らな段落と <b>taro</b> さん</p>"
+    assert _marked(md) == 0
