@@ -19,7 +19,7 @@ import pytest
 from mkdocs.utils.yaml import yaml_load
 
 from benchmarks.corpus import copy_support
-from generator.build import build
+from generator.build import Generated, build
 from generator.mdsyntax import FRONT_MATTER
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +51,17 @@ def convert_page(text: str, without: str = "") -> tuple[str, markdown.Markdown]:
     names, configs = markdown_extensions(without)
     md = markdown.Markdown(extensions=list(names), extension_configs=configs)
     return md.convert(FRONT_MATTER.sub("", text)), md
+
+
+def converted_both_ways(generated: Generated, extension: str) -> Iterator[tuple[str, str, markdown.Markdown, markdown.Markdown]]:
+    """Every generated Markdown page converted without and with ``extension``, after checking the HTML is the same
+    to the byte: the page's path and Markdown, and both converters (for what the extension did)."""
+    for page in generated.pages:
+        if page.path.endswith(".md") and isinstance(page.content, str):
+            plain, plain_md = convert_page(page.content, without=extension)
+            fast, fast_md = convert_page(page.content)
+            assert fast == plain, page.path
+            yield page.path, page.content, plain_md, fast_md
 
 
 def copy_repo(dest: Path) -> Path:

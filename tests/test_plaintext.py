@@ -19,7 +19,7 @@ from markdown.inlinepatterns import InlineProcessor
 
 from generator.build import generate
 from generator.plaintext import PlainText, syntax
-from tests.conftest import convert_page, markdown_extensions
+from tests.conftest import convert_page, converted_both_ways, markdown_extensions
 
 EXTENSION = "generator.plaintext"
 
@@ -42,16 +42,8 @@ def test_mkdocs_yml_lists_it_and_every_pattern_there_is_known() -> None:
 
 
 def test_every_generated_page_converts_to_the_same_html(handbook_root: Path) -> None:
-    generated = generate(handbook_root)
-    pages = [p for p in generated.pages if p.path.endswith(".md") and isinstance(p.content, str)]
-    marked = 0
-    for page in pages:
-        assert isinstance(page.content, str)
-        plain, _ = convert_page(page.content, without=EXTENSION)
-        fast, md = convert_page(page.content)
-        assert fast == plain, page.path
-        marked += _marked(md)
-    assert marked > 10 * len(pages)
+    marked = [_marked(fast_md) for _, _, _, fast_md in converted_both_ways(generate(handbook_root), EXTENSION)]
+    assert sum(marked) > 10 * len(marked)
 
 
 @pytest.mark.parametrize("text", [
