@@ -10,8 +10,8 @@ the byte; blocks are recognised by how the generator begins them (``mdsyntax.RAW
 cannot imitate.
 
 It runs before MkDocs' own scan of raw HTML (priority 21), which feeds every page through ``html.parser``
-only to collect the ids that links such as ``#p12`` are checked against: on the article bodies that was
-about a sixth of MkDocs' Markdown time. The ids of the blocks it stashes are read with the generator's own
+only to collect the ids that links such as ``#p12`` are checked against: on the article pages that was
+about an eighth of their Markdown time. The ids of the blocks it stashes are read with the generator's own
 pattern (``mdsyntax.RAW_ID``) instead and added to that scan's findings right after it has run, so MkDocs
 checks links to them as before. Without MkDocs' scan (Python-Markdown alone) there is nothing to add to.
 

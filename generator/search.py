@@ -173,7 +173,8 @@ _ATTR = re.compile(r"""\s([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))
 _HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 PERMALINK = re.compile(r'<a (?:[^<>]* )?class="(?:hb-para-link|headerlink)"[^<>]*>[^<]*</a>')
 """A paragraph's or heading's permalink (a link holding only text): a third of an article's tags. ``extract``
-drops them in one pass before the walk, which would skip them (``_SKIPPED_CLASSES``) tag by tag."""
+drops them in one pass before the walk, which would skip them (``_SKIPPED_CLASSES``) tag by tag. The texts on
+either side then reach the walk as one: the same, since MkDocs writes every character reference whole (``&amp;``)."""
 
 
 def _attrs(raw: str) -> dict[str, str]:
