@@ -29,7 +29,7 @@ PART_ENV = "HANDBOOK_MKDOCS_PART"
 REPORT_ENV = "HANDBOOK_MKDOCS_PART_REPORT"
 LINK_BYTES = 93
 MD_IN_HTML_BYTES = 205
-PAGE_BYTES = 8_000
+PAGE_BYTES = 12_000
 RAW_SHARE = 100
 """A page's weight: its Markdown bytes, plus this much per link, per ``markdown="…"`` element (``md_in_html``) and
 per page; the lines of the raw HTML paragraphs that ``generator/rawblocks.py`` passes through count one byte in 100.
@@ -38,7 +38,10 @@ process, 2026-11-23): about 7.6 ms per page, 0.91 ms per KB of Markdown, 0.085 m
 ``markdown=`` element. Those paragraphs then cost 0.03 ms per KB (one in 30), mostly MkDocs' scan of raw HTML for
 ids, which no longer reads them (``rawblocks``); and in real split builds the part of articles took 3.4, 6.6 and
 6.9 s less CPU than the other. So they now count one in 100 and the page's share went from 10,000 to 8,000, which
-moves about 230 articles to that part (afterwards: 0.9 s more and 0.3 s less, in two builds)."""
+moves about 230 articles to that part (afterwards: 0.9 s more and 0.3 s less, in two builds). When ``plaintext`` began
+to make the plain links of the tables and lists itself, the other part got lighter (its pages hold the links): the
+article part took 5.7 and 8.1 s more CPU in two builds, so the page's share went to 12,000 (afterwards: 0.1 s less
+and 3.0 s more)."""
 _RAW_LINE = re.compile(rb'^<(?:p|li) id="[^\n]*', re.M)
 
 _state: dict[str, Any] = {}

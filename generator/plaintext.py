@@ -14,6 +14,15 @@ delimiter's own ``*`` or ``_``, a line break's two spaces before a newline. Thos
 Python-Markdown's own patterns, recognised by their regular expressions; if any other pattern is registered
 (another extension's), nothing is marked. The HTML is the same to the byte (tests/test_plaintext.py).
 
+A text whose only syntax is escapes and plain links, ``[label](target)``, is taken apart here the way the escape
+and link patterns would: each escape becomes the escape pattern's own mark for its character, and each link an
+``a`` element with marked texts around it. That is what the tables and lists of the municipality, theme and index
+pages are made of (the generator writes a name's ``(`` as ``\\(``), and it took most of their remaining inline
+time. It is done only when the first four patterns are Python-Markdown's own code span, escape, reference and
+link patterns, in that order, and only for links whose label holds none of the patterns' characters and whose
+target has no space, bracket, quote, backtick or backslash: the link pattern turns exactly those into
+``<a href="target">label</a>`` and leaves nothing for a later pattern.
+
 Listed under ``markdown_extensions`` in ``mkdocs.yml``, like ``generator.rawblocks``; loaded by MkDocs,
 never by the generator.
 """
@@ -27,10 +36,17 @@ from xml.etree.ElementTree import Element
 from markdown import Markdown, inlinepatterns
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import ETX, STX, AtomicString
 
 PRIORITY = 20.5
 """Just before Python-Markdown's inline processor (20)."""
+PLAIN_LINK = re.compile(r"\[(?<!!\[)([^\[\]]*)\]\(([^\s()<>\[\]\"'`\\]+)\)")
+"""A link whose label has no bracket and whose target the link pattern takes as it is (no title, no ``<…>``, no
+nesting); not an image's ``![``. ``split`` gives text, label, target, text, …"""
+FIRST_PATTERNS = [inlinepatterns.BacktickInlineProcessor, inlinepatterns.EscapeInlineProcessor,
+                  inlinepatterns.ReferenceInlineProcessor, inlinepatterns.LinkInlineProcessor]
+"""Python-Markdown's first four patterns, in its order: the links and escapes are taken apart here only behind them."""
+ESCAPE = re.compile(inlinepatterns.ESCAPE_RE)
 
 KNOWN_SYNTAX = {
     inlinepatterns.BACKTICK_RE: "`",
@@ -61,27 +77,76 @@ def syntax(md: Markdown) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, sorted(needed)))) if needed else None
 
 
+def links_first(md: Markdown) -> bool:
+    """Whether the code span, escape, reference and link patterns are Python-Markdown's own and come first, in its
+    order: then an escape is replaced before any pattern but the code span's sees it, and a plain link becomes a
+    link before any pattern but those sees it."""
+    return [type(pattern) for pattern in list(md.inlinePatterns)[:len(FIRST_PATTERNS)]] == FIRST_PATTERNS
+
+
+def _marked(text: str) -> AtomicString | None:
+    """A text as the inline processor leaves it: marked, and None for an empty one (the serialiser prints neither)."""
+    return AtomicString(text) if text else None
+
+
 class PlainText(Treeprocessor):
-    """Mark the texts that no inline pattern can match as ``AtomicString``."""
+    """Mark the texts that no inline pattern can match as ``AtomicString``, and turn plain links into elements."""
 
     marked = 0
     """How many texts the last run marked (for tests)."""
+    linked = 0
+    """How many links the last run made (for tests)."""
 
     def run(self, root: Element) -> None:
-        """Mark every element's text and tail that holds none of the patterns' characters."""
-        self.marked = 0
+        """Take every text and tail that holds none of the patterns' characters, or only plain links, out of reach."""
+        self.marked = self.linked = 0
         found = syntax(self.md)
         if found is None:
             return
-        search = found.search
-        for element in root.iter():
-            text, tail = element.text, element.tail
-            if text and not isinstance(text, AtomicString) and not search(text):
-                element.text = AtomicString(text)
-                self.marked += 1
-            if tail and not isinstance(tail, AtomicString) and not search(tail):
-                element.tail = AtomicString(tail)
-                self.marked += 1
+        self._search, self._links = found.search, links_first(self.md)
+        for element in list(root.iter()):  # as the inline processor: each child's text and tail, not the root's
+            for index in reversed(range(len(element))):
+                child = element[index]
+                made = self._take(child.tail)
+                if made is not None:
+                    child.tail, element[index + 1:index + 1] = made
+                made = self._take(child.text)
+                if made is not None:
+                    child.text, child[0:0] = made
+
+    def _take(self, text: str | None) -> tuple[AtomicString | None, list[Element]] | None:
+        """The marked text and the links to put after it, or None when the inline patterns must see ``text``.
+
+        Escapes are replaced first, as the escape pattern would; only the code span pattern comes before it, and
+        a code span's opening backtick is never escaped, so it is still there to be found, and the text is left."""
+        if not text or isinstance(text, AtomicString):
+            return None
+        if not self._search(text):
+            self.marked += 1
+            return AtomicString(text), []
+        if not self._links:
+            return None
+        if "\\" in text:
+            text = ESCAPE.sub(self._escape, text)
+        parts = PLAIN_LINK.split(text)
+        if any(self._search(part) for part in parts[::3] + parts[1::3]):
+            return None
+        links = []
+        for k in range(1, len(parts), 3):
+            link = Element("a")
+            link.text = AtomicString(parts[k])
+            link.set("href", parts[k + 1])
+            link.tail = _marked(parts[k + 2])
+            links.append(link)
+        self.marked += 1
+        self.linked += len(links)
+        return _marked(parts[0]), links
+
+    def _escape(self, match: re.Match[str]) -> str:
+        """What the escape pattern leaves of ``\\c``: the character's code between STX and ETX, which Python-Markdown's
+        last treeprocessor turns back into the character; a character it does not escape keeps its backslash."""
+        char = match.group(1)
+        return f"{STX}{ord(char)}{ETX}" if char in self.md.ESCAPED_CHARS else match.group(0)
 
 
 class PlainTextExtension(Extension):

@@ -2,8 +2,9 @@
 
 Every page generated from the real handbook is converted with the Markdown extensions of ``mkdocs.yml``,
 with and without ``generator.plaintext``: the HTML must be the same to the byte, while most of each page's
-texts must have been marked (so the test fails if the marking stops). Each of Python-Markdown's inline
-patterns must still apply to a text that holds its syntax, and an unknown pattern turns the marking off.
+texts must have been marked and its plain links made (so the test fails if either stops). Each of
+Python-Markdown's inline patterns must still apply to a text that holds its syntax, every near miss of a plain
+link must convert as Python-Markdown converts it, and an unknown pattern or order turns the work off.
 """
 
 from __future__ import annotations
@@ -24,11 +25,16 @@ from tests.conftest import convert_page, converted_both_ways, markdown_extension
 EXTENSION = "generator.plaintext"
 
 
-def _marked(md: markdown.Markdown) -> int:
-    """How many texts the converter's treeprocessor marked in its last run."""
+def _step(md: markdown.Markdown) -> PlainText:
+    """The converter's treeprocessor, for what it did in its last run."""
     step = md.treeprocessors["hb_plain_text"]
     assert isinstance(step, PlainText)
-    return step.marked
+    return step
+
+
+def _marked(md: markdown.Markdown) -> int:
+    """How many texts the converter's treeprocessor marked in its last run."""
+    return _step(md).marked
 
 
 def test_mkdocs_yml_lists_it_and_every_pattern_there_is_known() -> None:
@@ -42,8 +48,9 @@ def test_mkdocs_yml_lists_it_and_every_pattern_there_is_known() -> None:
 
 
 def test_every_generated_page_converts_to_the_same_html(handbook_root: Path) -> None:
-    marked = [_marked(fast_md) for _, _, _, fast_md in converted_both_ways(generate(handbook_root), EXTENSION)]
-    assert sum(marked) > 10 * len(marked)
+    steps = [_step(fast_md) for _, _, _, fast_md in converted_both_ways(generate(handbook_root), EXTENSION)]
+    assert sum(step.marked for step in steps) > 10 * len(steps)
+    assert sum(step.linked for step in steps) > 10 * len(steps)
 
 
 @pytest.mark.parametrize("text", [
@@ -64,10 +71,58 @@ def test_each_inline_syntax_still_applies(text: str) -> None:
     assert fast == plain
 
 
+@pytest.mark.parametrize("text", [
+    "[名前\\(よみ\\)](../m/lg-1.md#t-bpr) と \\(括弧\\) と [次](b.md)",  # escapes, two links: taken
+    "[a](b.md)[c](d.md)",
+    "[a](b.md)(c)",
+    "[a](b.md))",
+    "![画像](i.png) と [リンク](a.md)",
+    "\\[a](b.md)",
+    "[a\\](b.md)",
+    "[a](b.md)\\",
+    "[a\\q](b.md) と \\q",  # not an escapable character: the backslash stays
+    "[リンク](<a.md>)",
+    "[リンク](a.md \"題\")",
+    "[リンク]( a.md )",
+    "[リンク](a b.md)",
+    "[リンク](a(1).md)",
+    "[入れ子[括弧]](a.md)",
+    "[](a.md)",
+    "[a]\n(b.md)",
+    "[a\nb](c.md)",
+    "[a *b*](c.md)",
+    "[a _b_](c.md)",
+    "[a &amp; b](c.md)",
+    "**[a](b.md)**",
+    "[a](b_c*d&e.md)",
+    "[a](b\\_c.md)",
+    "`[a](b.md)`",
+    "\\`[a](b.md)\\`",
+    "[a](b.md)  \n次の行",
+    "[a](b.md) \\{: #x }",
+    "[a](b.md){: .c }",
+    "[参照][r] と [a](b.md)\n\n[r]: c.md",
+    "| 自治体 | テーマ |\n| --- | --- |\n| [a\\|b](c.md) | [d](e.md) · [f](g.md#h) |",
+    "## [見出しの\\(リンク\\)](a.md)\n\n[目次へ](#a)",
+])
+def test_every_near_miss_of_a_plain_link_converts_as_before(text: str) -> None:
+    plain, _ = convert_page(text, without=EXTENSION)
+    fast, _ = convert_page(text)
+    assert fast == plain
+
+
 def test_plain_texts_are_marked_and_syntax_is_not() -> None:
     md = markdown.Markdown(extensions=[EXTENSION])
-    md.convert("平らな段落\n\n- 項目\n- [リンク](a.md)の項目\n\n&amp; を含む段落\n")
-    assert _marked(md) == 2  # the paragraph and the first item; not the link's item, not the entity's paragraph
+    md.convert("平らな段落\n\n- 項目\n- [リンク](a.md)の\\(項目\\)\n- [リンク](a.md)の*強調*\n\n&amp; を含む段落\n")
+    assert _marked(md) == 3  # the paragraph, the first item and the plain link's item; not the others
+    assert _step(md).linked == 1
+
+
+def test_links_are_left_to_the_patterns_when_theirs_do_not_come_first() -> None:
+    md = markdown.Markdown(extensions=[EXTENSION])
+    md.inlinePatterns.deregister("reference")
+    assert md.convert("[リンク](a.md)の項目") == '<p><a href="a.md">リンク</a>の項目</p>'
+    assert _step(md).linked == 0
 
 
 class _Mention(InlineProcessor):
