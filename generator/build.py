@@ -24,7 +24,7 @@ from generator.index import CrossIndex, build_index
 from generator.load import load
 from generator.model import Handbook, build_model
 from generator.paging import Split
-from generator.render import Page, paginate, render_unpaged
+from generator.render import Page, compile_templates, paginate, render_unpaged
 from generator.search import SearchStats, searchable_locations, write_index
 from generator.validate import validate
 from generator.write import WriteStats, swap_in, write_tree
@@ -87,7 +87,7 @@ def generate(root: Path, *, strict: bool = False, progress: Progress = quiet, do
     timings: dict[str, float] = {}
     problems = Problems()
     with timed(timings, "load"):
-        sources = load(root, problems)
+        sources = load(root, problems, meanwhile=compile_templates)
     progress(f"読み込み: YAML {sum(len(d) for d in sources.documents.values())} 件、seed {len(sources.seeds)} 件")
     with timed(timings, "validate"):
         validated = validate(sources, problems)

@@ -400,6 +400,14 @@ def render_share(share: int, parts: int) -> list[tuple[str, str | bytes, paging.
             for page in pages for split in (paging.split_page(page.path, page.content),)]
 
 
+def compile_templates() -> None:
+    """Compile every template into this process's environment ahead of rendering: at national scale the build runs
+    this while two processes parse the YAML, instead of 0.2 s of one core between validating and rendering."""
+    env = _environment()
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+
+
 @contextlib.contextmanager
 def prepared(renderer: Renderer, jobs: list[Job]) -> Iterator[None]:
     """Make ``renderer`` and ``jobs`` the ones ``render_share`` renders in processes forked inside this block.

@@ -386,3 +386,16 @@ def test_two_processes_parse_and_report_exactly_what_one_does(tmp_path: Path, mo
     monkeypatch.setattr(load, "PARALLEL_FILES", 1)
     assert run_check(root) == one
     assert one[0] == 1 and len(one[1]) == 3, one
+
+
+def test_a_folder_is_listed_as_path_glob_lists_it(tmp_path: Path) -> None:
+    """``load.listing`` stands in for ``Path.glob``: hidden names and folders that match count, other cases do not."""
+    from generator.load import listing
+
+    for name in ("a.txt", ".hidden.txt", "B.TXT", "c.txt.bak", "d.yaml", "e.yml", ".f.yaml", "g.yaml~"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "folder.txt").mkdir()
+    for pattern in ("*.txt", "*.y*ml"):
+        assert listing(tmp_path, pattern) == sorted(p.name for p in tmp_path.glob(pattern))
+    assert listing(tmp_path, "*.txt") == [".hidden.txt", "a.txt", "folder.txt"]
+    assert listing(tmp_path / "missing", "*.txt") == listing(tmp_path / "a.txt", "*.txt") == []
