@@ -161,18 +161,12 @@ def listing(folder: Path, pattern: str) -> list[str]:
     return sorted(fnmatch.filter(names, pattern))  # ignoring case on Windows only, as Path.glob does
 
 
-def content_listing(root: Path) -> dict[str, list[str]]:
-    """The YAML files of each content folder, by name."""
-    return {folder: listing(root / CONTENT_DIR / folder, "*.y*ml") for folder in FOLDER_KINDS}
-
-
-def load_documents(root: Path, problems: Problems, meanwhile: Callable[[], object] | None = None,
-                   listed: dict[str, list[str]] | None = None) -> dict[str, tuple[Located, ...]]:
-    """Parse every YAML file of every kind; unknown files are reported, not ignored (``meanwhile``: see ``_parse_all``;
-    ``listed``: ``content_listing``, when the caller has it)."""
+def load_documents(root: Path, problems: Problems, listed: dict[str, list[str]],
+                   meanwhile: Callable[[], object] | None = None) -> dict[str, tuple[Located, ...]]:
+    """Parse every YAML file of every kind (``listed``: each content folder's YAML files, by name); unknown files are
+    reported, not ignored (``meanwhile``: see ``_parse_all``)."""
     content = root / CONTENT_DIR
     documents: dict[str, tuple[Located, ...]] = {}
-    listed = content_listing(root) if listed is None else listed
     files = [content / folder / name for folder, names in listed.items() for name in names]
     parsed = iter(_parse_all(root, files, problems, meanwhile))
     for folder, names in listed.items():
@@ -237,12 +231,11 @@ def _parse(root: Path, path: Path, problems: Problems) -> Located | None:
     return parse_yaml(text, _relative(root, path), problems)
 
 
-def load_seeds(root: Path, problems: Problems, names: list[str] | None = None) -> dict[str, SeedText]:
-    """Decode every seed (``names``: the folder's ``*.txt``, when the caller has listed it); display normalisation
-    happens later, in the model."""
+def load_seeds(root: Path, problems: Problems, names: list[str]) -> dict[str, SeedText]:
+    """Decode every seed (``names``: the seed folder's ``*.txt``); display normalisation happens later, in the model."""
     seeds: dict[str, SeedText] = {}
     folder = root / SEEDS_DIR
-    for name in listing(folder, "*.txt") if names is None else names:
+    for name in names:
         path = folder / name
         rel = _relative(root, path)
         raw = read_checked(root, path, problems, within=SEEDS_DIR)
@@ -274,7 +267,7 @@ def load(root: Path, problems: Problems, meanwhile: Callable[[], object] | None 
     _real_folder.cache_clear()  # a folder may have become a link since the last load (live preview)
     seeds: dict[str, SeedText] = {}
     names: list[str] = []
-    listed = content_listing(root)
+    listed = {folder: listing(root / CONTENT_DIR / folder, "*.y*ml") for folder in FOLDER_KINDS}
 
     def read_seeds() -> None:
         """The seeds are listed and read while two processes parse the YAML of a large tree."""
@@ -283,7 +276,7 @@ def load(root: Path, problems: Problems, meanwhile: Callable[[], object] | None 
         if meanwhile is not None:
             meanwhile()
 
-    documents = load_documents(root, problems, meanwhile=read_seeds, listed=listed)
+    documents = load_documents(root, problems, listed, meanwhile=read_seeds)
     return Sources(root, documents, seeds, load_registry(root, problems), frozenset(set(names) - set(seeds)),
                    _unreadable_documents(root, documents, listed))
 

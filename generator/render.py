@@ -412,10 +412,10 @@ def compile_templates() -> None:
 def prepared(renderer: Renderer, jobs: list[Job]) -> Iterator[None]:
     """Make ``renderer`` and ``jobs`` the ones ``render_share`` renders in processes forked inside this block.
 
-    The templates are compiled here first: compiled in each fork, they cost each of them the same time again.
+    The templates are compiled here first (``compile_templates``; a full build has already done it while the YAML was
+    parsed): compiled in each fork, they cost each of them the same time again.
     """
-    for template in sorted({template for template, _, _ in jobs}):
-        renderer.env.get_template(template)
+    compile_templates()
     _ACTIVE.append((renderer, jobs))
     try:
         yield
