@@ -14,7 +14,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from types import CodeType, MethodType
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from generator import a11y, cores, opendata, paging, printview
 from generator.index import CrossIndex
 from generator.model import SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Theme
-from generator.text import escape_html, escape_md, front_matter_value, seireki, wareki
+from generator.text import escape_html, escape_md, front_matter_value, markup, seireki, wareki
 
 UNKNOWN = "不明"
 MATRIX_COLUMNS = 30
@@ -68,10 +68,10 @@ class Tooltips:
         over the matches (a page's few terms recur in every paragraph; looping over each match made article pages
         render 12% slower at national scale)."""
         if self.pattern is None:
-            return Markup(escape(text))
+            return markup(escape(text))
         parts = self.pattern.split(text)
         if len(parts) == 1 or self.seen.issuperset(parts[1::2]):
-            return Markup(escape(text))
+            return markup(escape(text))
         out: list[str] = []
         start = 0  # the parts not yet escaped begin here
         for i in range(1, len(parts), 2):
@@ -84,7 +84,7 @@ class Tooltips:
             out.append(_abbr(name, term.term, term.definition))
             start = i + 1
         out.append(escape("".join(parts[start:])))
-        return Markup("".join(out))
+        return markup("".join(out))
 
     def md(self, text: str) -> Markup:
         """Annotate text printed in Markdown context."""
@@ -104,7 +104,7 @@ class Tooltips:
         joined = "\x00".join(texts)
         if joined.count("\x00") != len(texts) - 1:  # also no texts: "" has no NUL, not -1
             return [self.h(text) for text in texts]
-        return self._annotate(joined, _escape_html).split("\x00")
+        return str.split(self._annotate(joined, _escape_html), "\x00")  # plain pieces: Markup.split makes a Markup of each
 
 
 def _escape_html(text: str) -> str:
@@ -148,10 +148,10 @@ class Links:
 
     def __call__(self, target: str) -> Markup:
         """Relative link from this page to another generated file."""
-        return Markup(paging.relative(target, self.here))
+        return markup(paging.relative(target, self.here))
 
     def _named(self, name: str, target: str) -> Markup:
-        return Markup(f"[{escape_md(name)}]({paging.relative(target, self.here)})")
+        return markup(f"[{escape_md(name)}]({paging.relative(target, self.here)})")
 
     def article(self, a: Article) -> Markup:
         """``[title](articles/<id>.md)``"""
@@ -168,7 +168,7 @@ class Links:
     def paras(self, article_id: str, paras: Iterable[int]) -> Markup:
         """``[¶5](articles/<id>.md#p5) [¶6](…#p6)``: the paragraphs a key point rests on."""
         target = paging.relative(f"articles/{article_id}.md", self.here)
-        return Markup(" ".join(f"[¶{n}]({target}#p{n})" for n in paras))
+        return markup(" ".join(f"[¶{n}]({target}#p{n})" for n in paras))
 
 
 def article_body(blocks: Sequence[Block], tips: Tooltips) -> Markup:
@@ -193,7 +193,7 @@ def article_body(blocks: Sequence[Block], tips: Tooltips) -> Markup:
         out.append(f'<li id="p{n}">{next(shown)} {para_link}</li>\n')
         if i + 1 == len(blocks) or blocks[i + 1].kind != "item":
             out.append("</ul>\n\n")
-    return Markup("".join(out))
+    return markup("".join(out))
 
 
 @dataclass(frozen=True)
@@ -233,25 +233,10 @@ class _Template(jinja2.Template):
         return template
 
 
-class _Context(jinja2.runtime.Context):
-    """A template context that calls the handbook's own helpers straight away.
-
-    Jinja's ``Context.call`` looks on every call for a ``pass_context``-style marker (a ``hasattr`` and two
-    ``getattr``). ``Links``, ``Tooltips``, ``article_body`` and macros never carry one, and the calls to them were a
-    sixth of rendering at national scale; anything else still goes through Jinja.
-    """
-
-    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Call a helper directly, as Jinja would after finding no marker; hand anything else to Jinja."""
-        owner = __obj.__self__ if type(__obj) is MethodType else __obj
-        if type(owner) in _DIRECT or __obj is article_body:
-            kwargs.pop("_loop_vars", None)
-            kwargs.pop("_block_vars", None)
-            return __obj(*args, **kwargs)
-        return super().call(__obj, *args, **kwargs)
-
-
-_DIRECT = (Links, Tooltips, jinja2.runtime.Macro)
+OWN_NAMES = frozenset({"link", "tips", "body", "x", "hb", "ix", "site"})
+"""Names bound to the handbook's own objects: ``Renderer.page``'s helpers (``Links``, ``Tooltips``, ``article_body``), the
+imported macros every template calls ``x``, the model, the index and the site settings. None of them, nor any method
+of theirs or of the dictionaries they hold, asks Jinja for its context, so calls on them are compiled as plain calls."""
 
 
 class _CodeGenerator(jinja2.compiler.CodeGenerator):
@@ -263,6 +248,27 @@ class _CodeGenerator(jinja2.compiler.CodeGenerator):
     dictionaries and ``StrictUndefined`` behave as before. Nested reads are safe: the inner expression is complete
     before the outer one stores its object and value in the two temporaries.
     """
+
+    @jinja2.compiler.optimizeconst
+    def visit_Call(self, node: jinja2.nodes.Call, frame: jinja2.compiler.Frame, forward_caller: bool = False) -> None:
+        """``link.muni(o)`` rather than ``context.call(link.muni, o, _loop_vars=_loop_vars)``, for ``OWN_NAMES`` only.
+
+        Jinja routes every call through ``Context.call``, which looks for a ``pass_context``-style marker (a ``hasattr``
+        and two ``getattr``) and pops its own keywords: 350,000 calls at national scale, a tenth of rendering.
+        """
+        root = node.node
+        while isinstance(root, jinja2.nodes.Getattr | jinja2.nodes.Getitem):
+            root = root.node
+        if (self.environment.is_async or forward_caller or node.dyn_args or node.dyn_kwargs
+                or not isinstance(root, jinja2.nodes.Name) or root.name not in OWN_NAMES):
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self.visit(node.node, frame)
+        self.write("(")
+        for i, arg in enumerate([*node.args, *node.kwargs]):
+            self.write(", " if i else "")
+            self.visit(arg, frame)
+        self.write(")")
 
     @jinja2.compiler.optimizeconst
     def visit_Getattr(self, node: jinja2.nodes.Getattr, frame: jinja2.compiler.Frame) -> None:
@@ -289,14 +295,13 @@ def _environment() -> jinja2.Environment:
     )
     env.template_class = _Template
     env.code_generator_class = _CodeGenerator
-    env.context_class = _Context
     env.filters.update(
         md=escape_md,
         h=escape_html,
         fm=front_matter_value,
         seireki=lambda d: escape_md(seireki(d)) if d else Markup(UNKNOWN),
         wareki=lambda d: escape_md(wareki(d)) if d else Markup(""),
-        num=lambda n: Markup(f"{n:,}"),
+        num=lambda n: markup(f"{n:,}"),
         or_unknown=lambda v: escape_md(v) if v else Markup(UNKNOWN),
     )
     env.globals["body"] = article_body

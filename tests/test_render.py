@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import jinja2
 import jinja2.runtime
@@ -45,19 +46,24 @@ def test_escaped_text_prints_as_it_is_and_numbers_as_digits() -> None:
     assert render_module._output(Markup("<b>")) == escape(Markup("<b>"))
 
 
-def test_helpers_are_called_directly_and_marked_callables_still_get_their_context() -> None:
-    """render._Context skips Jinja's marker lookup for the handbook's helpers only."""
+def test_calls_on_the_handbooks_own_objects_are_plain_calls_and_others_still_get_their_context() -> None:
+    """render._CodeGenerator compiles calls on OWN_NAMES without Jinja's Context.call, and only those."""
     env = _environment()
-    assert env.context_class is render_module._Context
+    source = ("{{ link('themes/x.md') }} {{ here() }} {{ tips.md('a*b') }}"
+              "{% for k in ['a'] %} {{ ix.cells.get(k, 0) }} {{ here() }}{% endfor %}")
+    code = env.compile(source, raw=True)
+    assert code.count("context.call(") == 2  # both calls of ``here``, in and out of the loop
+    assert "('themes/x.md')" in code and "context.call((undefined(name='link')" not in code
 
     @jinja2.pass_context
     def page_path(context: jinja2.runtime.Context) -> Markup:
         return Markup(context["path"])
 
-    template = env.from_string("{{ link('themes/x.md') }} {{ here() }} {{ tips.md('a*b') }}")
-    out = template.render(link=render_module.Links("articles/a.md"), here=page_path, path="articles/a.md",
-                          tips=render_module.Tooltips(None, {}, {}))
-    assert out == "../themes/x.md articles/a.md a\\*b"
+    out = env.from_string(source).render(link=render_module.Links("articles/a.md"), here=page_path, path="articles/a.md",
+                                         tips=render_module.Tooltips(None, {}, {}), ix=SimpleNamespace(cells={"a": 3}))
+    assert out == "../themes/x.md articles/a.md a\\*b 3 articles/a.md"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ link.nothing('x') }}").render(link=render_module.Links("index.md"))
 
 
 def test_tooltips_wrap_each_term_once_per_page(mini_root: Path) -> None:
