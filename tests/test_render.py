@@ -66,6 +66,19 @@ def test_calls_on_the_handbooks_own_objects_are_plain_calls_and_others_still_get
         env.from_string("{{ link.nothing('x') }}").render(link=render_module.Links("index.md"))
 
 
+def test_lists_of_links_and_names_are_one_call_joined_by_the_japanese_comma() -> None:
+    """``link.munis``/``themes``/``articles`` and the ``lookup`` and ``names`` filters replace loops asking loop.last."""
+    env = _environment()
+    table = {"a": SimpleNamespace(id="a", name="秋*島", title="記事"), "b": SimpleNamespace(id="b", name="<b>", title="x")}
+    template = env.from_string("{{ link.munis(ids|lookup(table)) }}|{{ link.articles(ids[:1]|lookup(table)) }}|"
+                               "{{ link.themes(none_|lookup(table)) }}|{{ ids|lookup(table)|names|md }}")
+    out = template.render(link=render_module.Links("themes/t.md"), table=table, ids=["a", "b"], none_=[])
+    assert out == ("[秋\\*島](../municipalities/a.md)、[&lt;b&gt;](../municipalities/b.md)|[記事](../articles/a.md)||"
+                   "秋\\*島、&lt;b&gt;")
+    with pytest.raises(TypeError, match="エスケープされていない値"):
+        env.from_string("{{ ids|lookup(table)|names }}").render(table=table, ids=["a"])
+
+
 def test_tooltips_wrap_each_term_once_per_page(mini_root: Path) -> None:
     hb = generate(mini_root).handbook
     tips: Tooltips = tooltip_factory(hb)()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -206,3 +207,12 @@ def test_a_long_line_that_the_reader_gives_back_is_not_backtracked_for_ever() ->
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True,
                           cwd=Path(__file__).resolve().parent.parent)
     assert done.stdout.split() == ["refused", "str", "str", "refused"]
+
+
+def test_the_line_readers_one_scan_refuses_what_the_two_sets_refused() -> None:
+    """``_NOT_PLAIN`` is PyYAML's ``Reader.NON_PRINTABLE`` plus ``_AWKWARD``, in one character class, at every code point."""
+    every = "".join(map(chr, range(0x110000)))
+    before = {m.start() for m in re.finditer("[" + yamlio._AWKWARD + "]", every)}
+    before |= {m.start() for m in yaml.reader.Reader.NON_PRINTABLE.finditer(every)}
+    assert {m.start() for m in yamlio._NOT_PLAIN.finditer(every)} == before
+    assert len(before) > 2048  # the surrogates alone
