@@ -319,6 +319,7 @@ def _environment() -> jinja2.Environment:
         seireki=lambda d: escape_md(seireki(d)) if d else Markup(UNKNOWN),
         wareki=lambda d: escape_md(wareki(d)) if d else Markup(""),
         num=lambda n: markup(f"{n:,}"),
+        population=lambda m: markup(f"{m.population.value:,}人") if m.population else Markup(UNKNOWN),
         or_unknown=lambda v: escape_md(v) if v else Markup(UNKNOWN),
         lookup=lambda ids, table: [table[i] for i in ids],
         names=lambda entities: "、".join([e.name for e in entities]),
