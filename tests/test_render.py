@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import random
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -139,3 +141,17 @@ def test_a_theme_many_bodies_took_up_lists_them_by_prefecture(mini_root: Path, m
     assert page.split("## 取り組んだ自治体")[0] == detailed.split("## 取り組んだ自治体")[0]
     assert "\n## 団体を特定しない記事\n\n- [国の窓口改革](../articles/national.md)\n\n## 関連するテーマ\n" in page
     assert page.split("## 関連する")[1:] == detailed.split("## 関連する")[1:]
+
+
+def test_the_term_trie_splits_text_as_the_longest_first_alternation_does() -> None:
+    """``render.longest_first`` is the alternation of the names sorted longest first, as a trie."""
+    rng = random.Random(7)
+    alphabet = "デジタル変革人材庁自治体DXab"
+    for _ in range(300):
+        names = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 12))}
+        plain = re.compile("(" + "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n))) + ")")
+        trie = re.compile("(" + render_module.longest_first(names) + ")")
+        for _ in range(20):
+            text = "".join(rng.choice(alphabet + "。 ") for _ in range(rng.randint(0, 40)))
+            assert trie.split(text) == plain.split(text), (names, text)
+    assert render_module.longest_first(["デジタル庁", "デジタル", "DX"]) == "(?:DX|デジタル(?:庁)?)"
