@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import a11y, in_two, offline, parallel_site
-from generator.errors import BuildAborted, Problems
+from generator.errors import Problems
 from generator.index import CrossIndex, build_index
 from generator.load import load
 from generator.model import Handbook, build_model
 from generator.paging import Split
 from generator.render import Page, compile_templates, paginate, render_unpaged
 from generator.search import SearchStats, searchable_locations, write_index
-from generator.validate import validate
+from generator.validate import check_files, checked_across
 from generator.write import WriteStats, swap_in, write_tree
 
 DOCS_DIR = Path("build/docs")
@@ -90,13 +90,12 @@ def generate(root: Path, *, strict: bool = False, progress: Progress = quiet, do
         sources = load(root, problems, meanwhile=compile_templates)
     progress(f"読み込み: YAML {sum(len(d) for d in sources.documents.values())} 件、seed {len(sources.seeds)} 件")
     with timed(timings, "validate"):
-        validated = validate(sources, problems)
-    if problems.failed(strict):
-        raise BuildAborted(problems)
-    with timed(timings, "model"):
-        handbook = build_model(validated)
-    with timed(timings, "index"):
-        index = build_index(handbook)
+        validated, invalid = check_files(sources, problems)
+    with checked_across(validated, sources, invalid, problems, strict):  # aborts unless every check passed
+        with timed(timings, "model"):
+            handbook = build_model(validated)
+        with timed(timings, "index"):
+            index = build_index(handbook)
     measured: dict[str, Split | None] = {}  # long pages are cut where they are rendered, on both cores
     results = a11y.load_results(root)
     if docs is not None and in_two.worth_it(handbook):

@@ -6,11 +6,14 @@ finds and the build aborts once, after the report, so a contributor fixes everyt
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import datetime
+import multiprocessing
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import PurePosixPath
@@ -18,8 +21,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator import schema
-from generator.errors import Problems
+from generator import cores, schema
+from generator.errors import BuildAborted, Diagnostic, Problems
 from generator.load import SEEDS_DIR, Registered, SeedText, Sources
 from generator.text import normalise_display, squash_space, to_katakana
 from generator.yamlio import Located, field_name
@@ -425,10 +428,21 @@ def _check_unused_themes(v: Validated, problems: Problems) -> None:
             problems.warning(t.source.path, t.line("id"), "id", f"テーマ「{t.model.name}」を使う記事がありません")
 
 
+Invalid = dict[str, set[str]]
+"""Ids of entities whose file or entry failed its schema, by kind: references to them are not reported again."""
+
+
 def validate(sources: Sources, problems: Problems, today: datetime.date | None = None) -> Validated:
     """Check each file against its schema, then the whole tree's references."""
+    v, invalid = check_files(sources, problems)
+    check_across(v, sources, invalid, problems, today)
+    return v
+
+
+def check_files(sources: Sources, problems: Problems) -> tuple[Validated, Invalid]:
+    """Each file against its schema: what the model is built from, and the ids that failed."""
     docs = sources.documents
-    invalid: dict[str, set[str]] = {k: set() for k in ("municipality", "article", "theme", "glossary", "organisation", "person")}
+    invalid: Invalid = {k: set() for k in ("municipality", "article", "theme", "glossary", "organisation", "person")}
     v = Validated(
         municipalities=tuple(_folder_entries(docs["municipalities"], schema.Municipality, problems, invalid["municipality"])),
         articles=tuple(_folder_entries(docs["articles"], schema.Article, problems, invalid["article"])),
@@ -441,6 +455,13 @@ def validate(sources: Sources, problems: Problems, today: datetime.date | None =
         seeds=sources.seeds,
     )
     _invalid_from_unreadable(sources.unreadable_documents, invalid)
+    return v, invalid
+
+
+def check_across(v: Validated, sources: Sources, invalid: Invalid, problems: Problems,
+                 today: datetime.date | None = None) -> None:
+    """Everything that needs more than one file: ids, codes against the official list, seeds, paragraphs, quotes,
+    references, duplicates, dates and names."""
     for kind, entries in (("自治体", v.municipalities), ("記事", v.articles), ("テーマ", v.themes),
                           ("用語", v.glossary), ("組織", v.organisations), ("人物", v.people)):
         _unique(list(entries), kind, problems)
@@ -460,4 +481,51 @@ def validate(sources: Sources, problems: Problems, today: datetime.date | None =
     _check_dates(v, today or datetime.date.today(), problems)
     _check_glossary_names(v, problems)
     _check_unused_themes(v, problems)
-    return v
+
+
+PARALLEL_ENTRIES = 1000
+"""From this many bodies and articles, the checks across files run on the other core (``checked_across``)."""
+_ASIDE: list[tuple[Validated, Sources, Invalid]] = []
+
+
+def _across_aside() -> list[Diagnostic]:
+    """``check_across`` in a forked process, on what it inherited (``_ASIDE``): only its problems travel back."""
+    found = Problems()
+    check_across(*_ASIDE[-1], found)
+    return found.items
+
+
+@contextlib.contextmanager
+def checked_across(v: Validated, sources: Sources, invalid: Invalid, problems: Problems,
+                   strict: bool = False) -> Iterator[None]:
+    """Run the block (the model and the index) once ``check_across`` has passed: on a large tree, while it runs.
+
+    The checks across files need nothing the block makes, so on a large tree they run in a forked process on the other
+    core (0.2 s of validation's one core at national scale) while the block runs here on what only the schemas have
+    passed. Their problems join ``problems`` when the block is done, and the build aborts (``BuildAborted``) before
+    anything is rendered, as it would have before the block: also when the block failed because of what they found.
+    The schemas' own errors abort at once, after the checks across files, as before.
+    """
+    aside = not problems.failed(strict) and cores.worth_it(len(v.municipalities) + len(v.articles), PARALLEL_ENTRIES)
+    if not aside:
+        check_across(v, sources, invalid, problems)
+        if problems.failed(strict):
+            raise BuildAborted(problems)
+        yield
+        return
+    _ASIDE.append((v, sources, invalid))
+    try:
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            found = pool.submit(_across_aside)  # the process is forked here, with ``_ASIDE`` as it is now
+            try:
+                yield
+            except Exception as exc:
+                problems.items.extend(found.result())
+                if problems.failed(strict):
+                    raise BuildAborted(problems) from exc
+                raise
+            problems.items.extend(found.result())
+    finally:
+        _ASIDE.pop()
+    if problems.failed(strict):
+        raise BuildAborted(problems)

@@ -19,13 +19,13 @@ from generator.load import Sources
 def spy_on_validate(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Record whether the collector runs while the build validates."""
     seen: list[bool] = []
-    real = build_module.validate
+    real = build_module.check_files
 
-    def validate(sources: Sources, problems: Problems) -> object:
+    def check_files(sources: Sources, problems: Problems) -> object:
         seen.append(gc.isenabled())
         return real(sources, problems)
 
-    monkeypatch.setattr(build_module, "validate", validate)
+    monkeypatch.setattr(build_module, "check_files", check_files)
     return seen
 
 
