@@ -188,15 +188,15 @@ class Links:
     def articles(self, articles: Iterable[Article]) -> Markup:
         """Links to these articles, joined by 、 (a list is one call: a Jinja loop asking ``loop.last`` costs a
         ``LoopContext`` per list and a look-ahead per item, 100,000 of them at national scale)."""
-        return markup("、".join([_named("articles", a.id, a.title, self.here) for a in articles]))
+        return markup("、".join([self.article(a) for a in articles]))
 
     def munis(self, munis: Iterable[Municipality]) -> Markup:
         """Links to these bodies, joined by 、 (see ``articles``)."""
-        return markup("、".join([_named("municipalities", m.id, m.name, self.here) for m in munis]))
+        return markup("、".join([self.muni(m) for m in munis]))
 
     def themes(self, themes: Iterable[Theme]) -> Markup:
         """Links to these themes, joined by 、 (see ``articles``)."""
-        return markup("、".join([_named("themes", t.id, t.name, self.here) for t in themes]))
+        return markup("、".join([self.theme(t) for t in themes]))
 
     def paras(self, article_id: str, paras: Iterable[int]) -> Markup:
         """``[¶5](articles/<id>.md#p5) [¶6](…#p6)``: the paragraphs a key point rests on."""
