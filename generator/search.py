@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import cores
+from generator import cores, escape
 from generator.model import Handbook
 from generator.printview import PRINT_PAGE
 from generator.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_display
@@ -535,7 +535,8 @@ def _escape_surrogates(text: str) -> str:
 
 
 def _dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    """The index files are scripts (``self.__hb(…)``): their JSON is written for a script context."""
+    return escape.json_text(data, separators=(",", ":"), sort_keys=False)
 
 
 def index_files(pages: Sequence[PageText], ents: list[Entity], found: Mapping[int, Sequence[int]]) -> dict[str, str]:

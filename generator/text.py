@@ -1,25 +1,9 @@
-"""Pure text helpers: display normalisation, escaping for Markdown/HTML, dates and kana.
-
-Every string that comes from YAML or a seed is data. Templates may print it only through
-``md`` (Markdown inline context) or ``h`` (raw-HTML context); both return ``Markup`` and the
-Jinja environment refuses to print anything else, so forgetting to escape is an error.
-"""
+"""Pure text helpers: display normalisation, dates and kana (escaping is generator/escape.py)."""
 
 from __future__ import annotations
 
-import functools
-import html
-import json
 import re
 import unicodedata
-from collections.abc import Callable
-from typing import cast
-
-from markupsafe import Markup
-
-markup = cast("Callable[[str], Markup]", functools.partial(str.__new__, Markup))
-"""``Markup(text)`` for text known to be escaped already, without ``Markup.__new__``'s Python frame and ``__html__``
-check: the helpers that build a page's links and paragraphs make 300,000 of them at national scale."""
 
 # CJK Radicals Supplement code points that NFKC leaves alone but readers see as the ordinary kanji.
 _RADICAL_SUPPLEMENT = {
@@ -61,34 +45,6 @@ def normalise_display(text: str) -> str:
 def squash_space(text: str) -> str:
     """Remove all whitespace, for verbatim comparison of quotes that may wrap differently."""
     return re.sub(r"\s+", "", text)
-
-
-# Python-Markdown's own escapable characters plus "|" (added by the tables extension), each behind a backslash.
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|>"})
-
-
-@functools.lru_cache(maxsize=65_536, typed=True)
-def escape_md(text: str) -> Markup:
-    """Make text inert in Markdown inline context: HTML-escape, then backslash-escape syntax.
-
-    Memoised (by type too: ``True`` is not ``1``), and a translation table rather than a regex: names and labels are
-    escaped 200,000 times at national scale, most of them the same few thousand strings.
-    """
-    escaped = html.escape(str(text), quote=True).translate(_MD_SPECIAL)
-    # Newlines would start new blocks (lists, headings); a single line is what we mean.
-    return markup(" ".join(escaped.splitlines()))
-
-
-@functools.lru_cache(maxsize=65_536, typed=True)
-def escape_html(text: str) -> Markup:
-    """Make text inert inside a raw HTML block (Markdown does not parse those); memoised like ``escape_md``: the
-    templates print ids and names with it, 70,000 times at national scale."""
-    return markup(html.escape(str(text), quote=True))
-
-
-def front_matter_value(text: str) -> Markup:
-    """Quote a value for YAML front matter, HTML-escaped: Material prints page.meta.title/description unescaped."""
-    return Markup(json.dumps(html.escape(str(text), quote=True), ensure_ascii=False))
 
 
 _KATAKANA_SHIFT = ord("ア") - ord("あ")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -28,6 +29,16 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+
+
+BROWSER_FIXTURES = {"browser", "page"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium ``browser``, so ``pytest -m "not browser"`` is the fast subset."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 @functools.cache
@@ -93,6 +104,13 @@ def copy_mini(dest: Path) -> Path:
 def mini_root(tmp_path: Path) -> Path:
     """A fresh writable copy of the mini fixture for tests that change or build it."""
     return copy_mini(tmp_path / "mini")
+
+
+@pytest.fixture(scope="session")
+def results_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the accessibility tests record their figures: a temporary folder, so a test run never rewrites committed
+    files; the repository itself only when HANDBOOK_RECORD_RESULTS=1 (a maintainer refreshing the published figures)."""
+    return ROOT if os.environ.get("HANDBOOK_RECORD_RESULTS") == "1" else tmp_path_factory.mktemp("results")
 
 
 @pytest.fixture(scope="session")

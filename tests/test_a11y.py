@@ -5,8 +5,8 @@ and 2.1 level A and AA tags (what JIS X 8341-3:2016 AA asks, plus 2.1), and with
 best-practice rule aria-dialog-name that issue 6 names. The site is served under its sub-path
 (as on GitHub Pages) so the 404 page, whose URLs are absolute, loads its theme.
 
-A complete run records its figures in data/accessibility-results.json, which the
-ウェブアクセシビリティ方針 page is generated from (generator/a11y.py).
+A complete run records its figures (in a temporary folder; in data/accessibility-results.json, which the
+ウェブアクセシビリティ方針 page is generated from, only with HANDBOOK_RECORD_RESULTS=1: generator/a11y.py).
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def site_url(site_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def record_results(browser: Any) -> Iterator[None]:
+def record_results(browser: Any, results_root: Path) -> Iterator[None]:
     """After the module, write the figures, but only from a complete run (never from a -k subset)."""
     _axe_pages.clear()
     _keyboard.clear()
@@ -164,12 +164,12 @@ def record_results(browser: Any) -> Iterator[None]:
         return
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
     version = json.loads((AXE_JS.parent / "package.json").read_text(encoding="utf-8"))["version"]
-    a11y.record(ROOT, "axe", {
+    a11y.record(results_root, "axe", {
         "tested_on": today, "axe_version": version, "browser": f"Chromium {browser.version}",
         "tags": list(AXE_TAGS), "extra_rules": list(EXTRA_RULES),
         "pages": sorted(_axe_pages.values(), key=lambda r: (KIND_ORDER.index(r["kind"]), r["path"])),
     })
-    a11y.record(ROOT, "keyboard", [{"name": name, "passed": _keyboard[name]} for name in KEYBOARD_CHECKS])
+    a11y.record(results_root, "keyboard", [{"name": name, "passed": _keyboard[name]} for name in KEYBOARD_CHECKS])
 
 
 def check_pages(page: Any, site_url: str, kind: str, paths: list[str]) -> None:

@@ -1,10 +1,10 @@
-"""Text helpers: display normalisation, escaping, dates in 西暦 and 和暦, 五十音 sorting."""
+"""Text helpers: display normalisation, dates in 西暦 and 和暦, 五十音 sorting."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.text import LOOKALIKE_RANGES, escape_html, escape_md, kana_sort_key, normalise_display, seireki, wareki
+from generator.text import LOOKALIKE_RANGES, kana_sort_key, normalise_display, seireki, wareki
 
 
 def test_kangxi_radicals_become_ordinary_kanji() -> None:
@@ -17,23 +17,6 @@ def test_roman_numeral_letters_become_latin() -> None:
 
 def test_circled_numbers_and_fullwidth_are_kept() -> None:
     assert normalise_display("①②③ ＤＸ ﾃﾞｼﾞﾀﾙ") == "①②③ ＤＸ ﾃﾞｼﾞﾀﾙ"
-
-
-def test_escape_md_neutralises_markdown_and_html() -> None:
-    out = escape_md("<script>alert(1)</script> [x](javascript:alert(1)) *b* {: #id } --8<-- |")
-    assert "<script>" not in out
-    assert out == (
-        "&lt;script&gt;alert\\(1\\)&lt;/script&gt; \\[x\\]\\(javascript:alert\\(1\\)\\) \\*b\\* \\{: \\#id \\} "
-        "\\-\\-8&lt;\\-\\- \\|"
-    )
-
-
-def test_escape_md_joins_lines_so_data_cannot_start_blocks() -> None:
-    assert escape_md("a\n# b\n- c") == "a \\# b \\- c"
-
-
-def test_escape_html_quotes_attributes() -> None:
-    assert escape_html('"><img src=x onerror=alert(1)>') == "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"
 
 
 @pytest.mark.parametrize(
