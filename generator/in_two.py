@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 from generator import a11y, cores, opendata, paging, printview, render
 from generator.index import CrossIndex
 from generator.model import Handbook
@@ -106,7 +108,7 @@ def render_and_write(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_re
         timings["render"] = time.perf_counter() - marks[0]
         return pages
     timings["render"] = marks[1] - marks[0]
-    print_page = renderer.page("print.md.j2", printview.PRINT_PAGE, sections=[], pdf_name=printview.PDF_NAME)
+    print_page = renderer.page("print.md.j2", printview.PRINT_PAGE, sections=[], pdf_name=Markup(printview.PDF_NAME))
     own += [Page(path, text) for path, text in paging.relink([(print_page.path, print_page.content)], splits)]
     written, unchanged, wanted = write_files(out, own)
     for result in results:

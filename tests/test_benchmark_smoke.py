@@ -1,4 +1,4 @@
-"""The national-scale benchmark (issue 7) at its smallest size, through the real pipeline, not timed."""
+"""The national-scale benchmark (issue 7) at its smallest size, both profiles, through the real pipeline, not timed."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from benchmarks.corpus import write_corpus
+from benchmarks.ab import Run, table
+from benchmarks.corpus import HEAVY, write_corpus
 from benchmarks.run import SETTLE_S, FileSystem, file_system, settle
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +21,7 @@ STAGE_ROW = re.compile(r"^\| .*?\((\w+)\) +\| ([\d.]+) s \|$")
 """A stage's row of the table, e.g. ``| 描画 (render)  | 0.48 s |``."""
 RESULT = re.compile(
     r"^RESULT articles=100 pages=(\d+) total_s=([\d.]+) generator_s=([\d.]+) peak_rss_mb=(\d+) "
-    r"max_page_kb=([\d.]+) search_bytes=(\d+)$"
+    r"max_page_kb=([\d.]+) search_bytes=(\d+) profile=(even|skewed)$"
 )
 
 
@@ -28,16 +30,24 @@ def tree(root: Path) -> dict[str, bytes]:
             for p in sorted((root / folder).rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """``python benchmarks/run.py --articles 100`` as CI runs it (CI=true: no progress output)."""
-    keep = tmp_path_factory.mktemp("bench") / "root"
+def run_benchmark(keep: Path, *options: str) -> tuple[Path, list[str]]:
+    """``python benchmarks/run.py --articles 100 …`` as CI runs it (CI=true: no progress output)."""
     env = dict(os.environ, CI="true")
-    proc = subprocess.run([sys.executable, "benchmarks/run.py", "--articles", "100", "--keep", str(keep)],
+    proc = subprocess.run([sys.executable, "benchmarks/run.py", "--articles", "100", *options, "--keep", str(keep)],
                           cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stderr == ""
     return keep, proc.stdout.strip().splitlines()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    return run_benchmark(tmp_path_factory.mktemp("bench") / "root")
+
+
+@pytest.fixture(scope="module")
+def skewed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    return run_benchmark(tmp_path_factory.mktemp("bench-skewed") / "root", "--profile", "skewed")
 
 
 def test_the_corpus_is_deterministic_and_uses_real_codes_names_and_readings(tmp_path: Path) -> None:
@@ -77,6 +87,7 @@ def test_run_prints_the_table_and_a_result_line_that_match_the_built_site(run: t
         assert any(line.startswith(f"| {label}") for line in lines), label
     m = RESULT.match(lines[-1])
     assert m, lines[-1]
+    assert m.group(7) == "even"
     stages = ("load", "validate", "model", "index", "render", "paginate", "write")
     seconds = {row.group(1): float(row.group(2)) for line in lines if (row := STAGE_ROW.match(line))}
     assert set(stages) <= set(seconds), seconds
@@ -142,3 +153,49 @@ def test_settle_waits_only_where_ext4_holds_freed_inodes_then_warms_up(monkeypat
     assert waited == SETTLE_S == 370
     assert steps == ["sync", "sleep 370", "warm"]
     assert said == ["ext4(ジャーナルなし): 直前に消されたファイルの影響がなくなるまで 370 秒待ちます(計測外)"]
+
+
+def test_the_skewed_corpus_is_deterministic_concentrated_long_and_passes_check(tmp_path: Path) -> None:
+    a, b = write_corpus(tmp_path / "a", 100, profile="skewed"), write_corpus(tmp_path / "b", 100, profile="skewed")
+    assert (a.articles, a.bodies, a.themes, a.people) == (100, 36, 21, 60)
+    files = tree(a.root)
+    assert files == tree(b.root)
+    assert files != tree(write_corpus(tmp_path / "even", 100).root)
+    articles = [yaml.safe_load(files[p]) for p in files if p.startswith("content/articles/")]
+    seeds = {a["id"]: len(files[f"seeds/{a['seed']}"]) for a in articles}
+    long = [a for a in articles if seeds[a["id"]] >= 20_000]
+    assert 35 <= len(long) <= 65  # half, give or take chance
+    assert all(seeds[a["id"]] <= 41_000 for a in long)
+    assert all(15 <= len(a["key_points"]) <= 30 and 15 <= len(a["quotes"]) <= 30 for a in long)
+    # The heavy bodies, found by name in the official list, carry their quotas (scaled from 5,000 to 100).
+    bodies = [yaml.safe_load(files[p]) for p in files if p.startswith("content/municipalities/")]
+    ids = {body["name"]: body["id"] for body in bodies}
+    for name, at_5000 in HEAVY:
+        assert sum(ids[name] in a["municipalities"] for a in articles) >= max(1, round(at_5000 / 50)), name
+    terms = yaml.safe_load(files["content/glossary.yaml"])["terms"]
+    names = [n for t in terms for n in (t["term"], *t.get("aliases", []))]
+    assert len(terms) == 53 and len(set(names)) == len(names) and min(len(t["term"]) for t in terms) >= 2
+    proc = subprocess.run([sys.executable, "-m", "generator", "--root", str(a.root), "check", "--strict"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == "OK: 自治体 36、記事 100、テーマ 21、用語 53"
+
+
+def test_the_skewed_profile_builds_more_pages_than_the_even_one(run: tuple[Path, list[str]],
+                                                                skewed_run: tuple[Path, list[str]]) -> None:
+    even, skewed = RESULT.match(run[1][-1]), RESULT.match(skewed_run[1][-1])
+    assert even and skewed, (run[1][-1], skewed_run[1][-1])
+    assert skewed.group(7) == "skewed"
+    assert "| プロファイル (profile)" in "\n".join(skewed_run[1])
+    assert int(skewed.group(1)) == len(list((skewed_run[0] / "site").rglob("*.html"))) > int(even.group(1))
+
+
+def test_ab_table_has_a_row_per_run_then_medians_and_b_over_a() -> None:
+    runs = [Run("A", 10.0, 4.0, 6.0, 15.0, 100.0, 200), Run("B", 8.0, 3.0, None, 12.0, 90.0, 200),
+            Run("A", 12.0, 5.0, 7.0, 17.0, 110.0, 200), Run("B", 9.0, 3.5, None, 13.0, 96.0, 200)]
+    lines = table(runs).splitlines()
+    assert len(lines) == 2 + 4 + 3
+    assert lines[2] == "| 1 | A | 10.00 | 4.00 | 6.00 | 15.00 | 100 | 200 | 50.00 |"
+    assert lines[6] == "| median | A | 11.00 | 4.50 | 6.50 | 16.00 | 105 | 200 | 55.00 |"
+    assert lines[7] == "| median | B | 8.50 | 3.25 | — | 12.50 | 93 | 200 | 42.50 |"
+    assert lines[8] == "| B/A | | 0.773 | 0.722 | — | 0.781 | 0.886 | | 0.773 |"
