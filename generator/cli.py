@@ -7,18 +7,25 @@ into ``path:line: field: message`` lines on stderr and exit status 1.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from generator import parallel_site
-from generator.build import DOCS_DIR, MkDocsFailed, build, generate
+from generator.build import DOCS_DIR, SITE_DIR, BuildLocked, MkDocsFailed, build, generate, shown_path
 from generator.errors import BuildAborted, Problems
+from generator.pdf import PdfFailed
+from generator.printview import PDF_NAME
 from generator.render import Page
 from generator.write import OWNER_MARK, OwnershipError
+
+KEPT = "以前のサイトはそのままです。"
 
 
 def _report(problems: Problems, strict: bool) -> None:
@@ -41,19 +48,73 @@ def _progress(args: argparse.Namespace) -> object:
     return lambda msg: print(f"[handbook] {msg}", file=sys.stderr, flush=True)
 
 
-def cmd_build(args: argparse.Namespace, root: Path) -> int:
-    """Run the whole pipeline into site/."""
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) during a build: raised where the build is, so it cleans up as on Ctrl+C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Turn SIGTERM and SIGINT into ``Interrupted`` for the block; after the first, both are ignored so that the
+    clean-up (removing the staged site, stopping Chromium) is not cut short. The handlers are restored after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signums = [signal.SIGTERM] + ([signal.SIGINT] if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN else [])
+
+    def stop(signum: int, _frame: object) -> None:
+        for each in signums:
+            signal.signal(each, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    before = {signum: signal.signal(signum, stop) for signum in signums}
     try:
-        generated = build(root, strict=args.strict, progress=_progress(args), site=not args.no_site,  # type: ignore[arg-type]
-                          package=not args.no_package)
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def _os_error(exc: OSError, root: Path) -> str:
+    """``path:1: (ファイル): …`` for a file that could not be read or written (relative to the root when inside it)."""
+    where = shown_path(os.fsdecode(exc.filename), root) if exc.filename else "(ファイル)"
+    return f"{where}:1: (ファイル): 読み書きできません({exc.strerror or exc})"
+
+
+def cmd_build(args: argparse.Namespace, root: Path) -> int:
+    """Run the whole pipeline into site/. Every failure is reported as ``path:line: field: message`` lines with
+    exit status 1 (130 or 143 when interrupted by SIGINT or SIGTERM), and the previous site stays."""
+    try:
+        with interruptible():
+            generated = build(root, strict=args.strict, progress=_progress(args), site=not args.no_site,  # type: ignore[arg-type]
+                              package=not args.no_package)
     except BuildAborted as exc:
         _report(exc.problems, args.strict)
         return 1
     except MkDocsFailed as exc:
-        print(f"mkdocs.yml: 1: (MkDocs): サイトの生成に失敗しました。以前のサイトはそのままです。\n{exc}", file=sys.stderr)
+        print(f"mkdocs.yml:1: (MkDocs): サイトの生成に失敗しました。{KEPT}", file=sys.stderr)
+        for line in [d.format() for d in exc.diagnostics] or str(exc).splitlines():
+            print(line, file=sys.stderr)
+        return 1
+    except PdfFailed as exc:
+        print(f"{SITE_DIR.as_posix()}/{PDF_NAME}:1: (PDF): PDF を作成できませんでした: {exc}。{KEPT}", file=sys.stderr)
+        return 1
+    except BuildLocked as exc:
+        print(f"{exc}", file=sys.stderr)
         return 1
     except OwnershipError as exc:
-        print(f"{exc}", file=sys.stderr)
+        print(f"{DOCS_DIR.as_posix()}/:1: (生成物): {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+        print(f"{SITE_DIR.as_posix()}/:1: (中断): ビルドを中断しました({signal.Signals(signum).name} を受け取りました)。{KEPT}",
+              file=sys.stderr)
+        return 128 + signum
+    except OSError as exc:
+        print(f"{_os_error(exc, root)}。{KEPT}", file=sys.stderr)
         return 1
     _report(generated.problems, args.strict)
     return 0
@@ -199,6 +260,5 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:
         # A file that vanished or cannot be read mid-run: say which, without a traceback.
-        where = Path(exc.filename).as_posix() if exc.filename else "(ファイル)"
-        print(f"{where}:1: (ファイル): 読み書きできません({exc.strerror or exc})", file=sys.stderr)
+        print(_os_error(exc, root), file=sys.stderr)
         return 1

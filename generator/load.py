@@ -12,6 +12,7 @@ import functools
 import hashlib
 import io
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,18 +91,39 @@ def _relative(root: StrPath, path: StrPath) -> str:
     return name[len(top):].replace(os.sep, "/") if name.startswith(top) else Path(path).relative_to(root).as_posix()
 
 
+NOT_REGULAR = "通常のファイルではありません(フォルダー・名前付きパイプ・デバイスなどは読み込みません)"
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    """``open``'s opener: a FIFO or a device opens at once (to be refused) instead of waiting for a writer."""
+    return os.open(path, flags | _NONBLOCK | getattr(os, "O_NOCTTY", 0))
+
+
 def read_checked(root: StrPath, path: StrPath, problems: Problems, within: str | None = None) -> bytes | None:
-    """The bytes of a file below root (or below ``within``), refusing links that lead out and oversized files."""
+    """The bytes of a regular file below root (or below ``within``), refusing links that lead out, anything that is
+    not a regular file (a FIFO would block the build for ever) and oversized files."""
     if not inside(os.path.join(root, within) if within else root, path):
         where = f"{within}/ の" if within else "リポジトリの"
         problems.error(_relative(root, path), 1, "(ファイル)", f"{where}外を指すシンボリックリンクは使えません")
         return None
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            raw = fh.read() if size <= MAX_FILE_BYTES else b""  # an oversized file is not read at all
+        if not _NONBLOCK and not stat.S_ISREG(os.stat(path).st_mode):  # no O_NONBLOCK (Windows): look before opening
+            problems.error(_relative(root, path), 1, "(ファイル)", NOT_REGULAR)
+            return None
+        with open(path, "rb", opener=_open_nonblocking) as fh:
+            info = os.fstat(fh.fileno())
+            regular = stat.S_ISREG(info.st_mode)
+            size = info.st_size
+            raw = fh.read() if regular and size <= MAX_FILE_BYTES else b""  # an oversized file is not read at all
+    except IsADirectoryError:  # ``open`` refuses a folder itself, after opening it
+        problems.error(_relative(root, path), 1, "(ファイル)", NOT_REGULAR)
+        return None
     except OSError as exc:
         problems.error(_relative(root, path), 1, "(ファイル)", f"ファイルを読めません({exc.strerror or exc})")
+        return None
+    if not regular:
+        problems.error(_relative(root, path), 1, "(ファイル)", NOT_REGULAR)
         return None
     if size > MAX_FILE_BYTES:
         problems.error(_relative(root, path), 1, "(ファイル)",
@@ -140,6 +162,9 @@ def decode(raw: bytes, rel: str, problems: Problems) -> str | None:
         return None
     if "\x00" in text:
         problems.error(rel, text[: text.index("\x00")].count("\n") + 1, "(ファイル)", "NUL 文字を含むファイルは使えません")
+        return None
+    if not text.strip():  # only whitespace beyond ASCII's, such as U+3000
+        problems.error(rel, 1, "(ファイル)", "ファイルが空です")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -249,13 +274,23 @@ def load_seeds(root: Path, problems: Problems, names: list[str]) -> dict[str, Se
     return seeds
 
 
+_REGISTRY_COLUMNS = ("code", "prefecture", "name", "prefecture_kana", "name_kana")
+
+
 def load_registry(root: Path, problems: Problems) -> dict[str, Registered]:
     """The official list of local governments, by code."""
     path = root / REGISTRY_PATH
     if not path.exists():
         problems.error(REGISTRY_PATH, 1, "(ファイル)", "全国地方公共団体コードの一覧がありません")
         return {}
-    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    text = read_text_file(root, path, problems)
+    if text is None:
+        return {}
+    rows = csv.DictReader(io.StringIO(text))
+    missing = [c for c in _REGISTRY_COLUMNS if c not in (rows.fieldnames or ())]
+    if missing:
+        problems.error(REGISTRY_PATH, 1, "(ファイル)", f"列 {', '.join(missing)} がありません(1 行目は見出しの行にしてください)")
+        return {}
     registry: dict[str, Registered] = {}
     for row in rows:
         name = row["name"] or row["prefecture"]

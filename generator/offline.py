@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from generator.pdf import print_to_pdf
 from generator.printview import PDF_NAME, PRINT_PAGE
+from generator.write import new_folder
 
 DIST_DIR = Path("dist")
 ARCHIVE_NAME = "jichitai-dx-handbook-offline.zip"
@@ -42,7 +42,6 @@ class Packaged:
     archive: Path
     archive_bytes: int
     pdf_bytes: int
-    pdf_skipped: str
 
 
 def install_shim(root: Path, site: Path) -> bool:
@@ -61,13 +60,16 @@ def write_archive(site: Path, archive: Path) -> int:
     archive.parent.mkdir(parents=True, exist_ok=True)
     partial = archive.with_name(archive.name + ".part")
     files = sorted(p for p in site.rglob("*") if p.is_file())
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for path in files:
-            info = zipfile.ZipInfo(f"{ARCHIVE_ROOT}/{path.relative_to(site).as_posix()}", date_time=ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, path.read_bytes())
-    os.replace(partial, archive)
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+            for path in files:
+                info = zipfile.ZipInfo(f"{ARCHIVE_ROOT}/{path.relative_to(site).as_posix()}", date_time=ZIP_TIME)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, path.read_bytes())
+        os.replace(partial, archive)
+    finally:  # a full disk or an interrupted build leaves no half-written archive behind
+        partial.unlink(missing_ok=True)
     return archive.stat().st_size
 
 
@@ -77,24 +79,25 @@ def _warn(message: str) -> None:
 
 
 def package(root: Path, site: Path, build_site: SiteBuilder, progress: Progress) -> Packaged:
-    """Build the offline copy next to the hosted ``site``, print the PDF into both, and zip the offline copy."""
-    offline = Path(tempfile.mkdtemp(prefix=".site-offline-", dir=root))
+    """Build the offline copy next to the hosted ``site``, print the PDF into both, and zip the offline copy.
+
+    A PDF that cannot be printed raises ``pdf.PdfFailed`` before the archive is written: the build fails and
+    neither ``site/`` nor ``dist/`` changes.
+    """
+    offline = new_folder(root, ".site-offline-")
     try:
         build_site(offline, OFFLINE_ENV)
         if not (root / SHIM_SOURCE).is_file():
             _warn(f"{SHIM_SOURCE} がありません(npm ci を実行してください)。file:// からの検索が動きません。")
         pdf = print_to_pdf(offline / PRINT_PAGE.replace(".md", ".html"), offline / PDF_NAME)
-        if pdf.path is not None:
-            shutil.copyfile(pdf.path, site / PDF_NAME)
-            progress(f"PDF: {PDF_NAME} ({pdf.path.stat().st_size / 1_000_000:.1f} MB)")
-        else:
-            _warn(f"PDF を作成しませんでした: {pdf.skipped}")
+        shutil.copyfile(pdf, site / PDF_NAME)
+        pdf_bytes = pdf.stat().st_size
+        progress(f"PDF: {PDF_NAME} ({pdf_bytes / 1_000_000:.1f} MB)")
         for name in NOT_OFFLINE:
             (offline / name).unlink(missing_ok=True)
         archive = root / DIST_DIR / ARCHIVE_NAME
         size = write_archive(offline, archive)
         progress(f"オフライン版: {archive.relative_to(root)} ({size / 1_000_000:.1f} MB)")
-        pdf_bytes = (site / PDF_NAME).stat().st_size if pdf.path is not None else 0
-        return Packaged(archive, size, pdf_bytes, pdf.skipped)
+        return Packaged(archive, size, pdf_bytes)
     finally:
         shutil.rmtree(offline, ignore_errors=True)

@@ -26,8 +26,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from generator.errors import SettingError
+
 JOBS_ENV = "HANDBOOK_MKDOCS_JOBS"
 """Number of MkDocs processes: ``1`` never splits, ``2`` splits even a small site (tests)."""
+MAX_JOBS = 32
+"""More MkDocs processes than this is a typo: each pays ~2 s to start, and a 2-core machine gains nothing past 2."""
 PART_ENV = "HANDBOOK_MKDOCS_PART"
 REPORT_ENV = "HANDBOOK_MKDOCS_PART_REPORT"
 SPLIT_MIN_PAGES = 400
@@ -58,18 +62,40 @@ def mkdocs_env(base: Mapping[str, str]) -> dict[str, str]:
     return dict(base, PYTHONPATH=os.pathsep.join(paths), NO_MKDOCS_2_WARNING="1")
 
 
+_TRACEBACK = "Traceback (most recent call last):"
+_CHAINED = ("During handling of the above exception", "The above exception was the direct cause")
+
+
 def problems(output: str) -> list[str]:
-    """MkDocs' output without its INFO lines (progress, and links to pages another part renders)."""
-    return [line for line in output.strip().splitlines() if line.strip() and not line.startswith("INFO")]
+    """MkDocs' output without its INFO lines (progress, and links to pages another part renders) and without Python's
+    tracebacks: MkDocs ends with one when it cannot write the site (a full disk, a read-only folder), and only its
+    last line, the exception, says what went wrong; it comes last."""
+    lines: list[str] = []
+    exception = ""
+    in_traceback = False
+    for line in output.strip().splitlines():
+        if not line.strip() or line.startswith("INFO") or line.startswith(_CHAINED):
+            continue
+        if line.startswith(_TRACEBACK):
+            in_traceback = True
+        elif in_traceback and line[:1] in (" ", "\t"):
+            continue  # a frame, its source line or a caret line
+        elif in_traceback:
+            in_traceback = False
+            exception = line.strip()
+        else:
+            lines.append(line)
+    return [*lines, exception] if exception else lines
 
 
 def jobs(docs: Path) -> int:
     """How many MkDocs processes to run: ``HANDBOOK_MKDOCS_JOBS``, else 2 (or the cores) for a large site."""
     forced = os.environ.get(JOBS_ENV, "").strip()
     if forced:
-        if not forced.isdigit():
-            raise ValueError(f"{JOBS_ENV}={forced}: MkDocs のプロセス数は 1 以上の整数で指定してください")
-        return max(1, int(forced))
+        if not re.fullmatch(r"[0-9]{1,6}", forced) or not 1 <= int(forced) <= MAX_JOBS:
+            shown = forced if len(forced) <= 20 else forced[:20] + "…"
+            raise SettingError(JOBS_ENV, f"MkDocs のプロセス数は 1 以上の整数で指定してください(最大 {MAX_JOBS}。指定された値: {shown})")
+        return int(forced)
     pages = sum(1 for _ in docs.rglob("*.md"))
     return min(2, os.cpu_count() or 1) if pages >= SPLIT_MIN_PAGES else 1
 

@@ -14,9 +14,9 @@ import re
 import sys
 from pathlib import Path
 
-from generator.errors import Problems
-from generator.load import CONTENT_DIR, SEEDS_DIR, decode, inside, load_registry
-from generator.schema import SLUG_RE
+from generator.errors import Problems, visible
+from generator.load import CONTENT_DIR, SEEDS_DIR, decode, inside, load_registry, read_checked
+from generator.schema import SLUG_RE, slug_problem
 from generator.validate import check_digit, kind_from_name
 
 FOLDERS = {"article": "articles", "municipality": "municipalities", "theme": "themes"}
@@ -143,7 +143,7 @@ glossary: []
 
 
 def _fail(path: str, field: str, message: str) -> int:
-    print(f"{path}:1: {field}: {message}", file=sys.stderr)
+    print(visible(f"{path}:1: {field}: {message}"), file=sys.stderr)  # the id and --seed are the caller's words
     return 1
 
 
@@ -156,15 +156,17 @@ def _article(root: Path, ident: str, seed: str | None) -> str | tuple[str, str]:
     if not seed.endswith(".txt"):
         return ("seed", "seed ファイルの名前は .txt で終わるようにしてください")
     path = root / SEEDS_DIR / seed
-    if not path.is_file() or not inside(root / SEEDS_DIR, path):
+    if not path.exists() or not inside(root / SEEDS_DIR, path):
         return ("seed", f"{SEEDS_DIR}/{seed} が見つかりません(先に seeds/ に置いてください)")
-    raw = path.read_bytes()
     problems = Problems()
-    text = decode(raw, f"{SEEDS_DIR}/{seed}", problems)
-    if text is None:
-        return ("seed", problems.errors()[0].message)
+    raw = read_checked(root, path, problems, within=SEEDS_DIR)  # a FIFO is refused, not waited on
+    text = None if raw is None else decode(raw, f"{SEEDS_DIR}/{seed}", problems)
+    if raw is None or text is None:
+        return ("seed", f"{SEEDS_DIR}/{seed}: {problems.errors()[0].message}")
     lines = text.split("\n")
     filled = [n for n, line in enumerate(lines, 1) if line.strip()]
+    if not filled:  # ``decode`` refuses a file of whitespace only: this is a second guard against an IndexError
+        return ("seed", f"{SEEDS_DIR}/{seed}: ファイルが空です")
     return article_yaml(ident, seed, hashlib.sha256(raw).hexdigest(), filled[0], filled[-1])
 
 
@@ -188,6 +190,9 @@ def new_entity(root: Path, kind: str, ident: str, *, seed: str | None = None, co
     rel = f"{CONTENT_DIR}/{folder}/{ident}.yaml"
     if not re.fullmatch(SLUG_RE, ident) or len(ident) > 80:
         return _fail(f"{CONTENT_DIR}/{folder}/", "id", f"識別子「{ident}」は英小文字・数字・ハイフンだけで書いてください(例: akishima)")
+    reserved = slug_problem(ident)
+    if reserved is not None:
+        return _fail(f"{CONTENT_DIR}/{folder}/", "id", reserved)
     target = root / rel
     if target.exists():
         return _fail(rel, "id", "このファイルはすでにあります(既存のファイルを編集するか、別の id にしてください)")

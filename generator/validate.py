@@ -46,6 +46,11 @@ _PYDANTIC_JA = {
     "greater_than": "値が小さすぎます",
     "greater_than_equal": "値が小さすぎます",
     "less_than": "値が大きすぎます",
+    "less_than_equal": "値が大きすぎます",
+    "int_parsing_size": "数が大きすぎます",
+    "int_from_float": "整数で書いてください",
+    "finite_number": "整数で書いてください",
+    "string_unicode": "文字列として扱えない文字があります",
     "bool_type": "true か false で書いてください",
 }
 
@@ -61,6 +66,10 @@ _STRING_HINTS = {
     "as_of": "日付は引用符で囲んで書いてください(例: \"2022\"、\"2022-04\"、\"2022-04-01\")",
     "code": _PATTERN_HINTS["code"],
 }
+
+
+_CHARACTER_KINDS = ("string_unicode", "string_pattern_mismatch", "literal_error")
+"""Errors whose input may fail for a character the schema refuses in any text (``schema.text_problem``)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,14 @@ def _message(err: Any) -> str:
     kind = err["type"]
     if kind == "value_error":
         return str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
+    if kind in _CHARACTER_KINDS and isinstance(err.get("input"), str):
+        # A lone surrogate never reaches the schema's own validators, and an id or allowed value with an invisible
+        # character is better told by that character than by its form: name it, never echo it.
+        problem = schema.text_problem(err["input"], multi_line=kind == "string_unicode")
+        if problem is not None:
+            return problem
+    if kind == "int_parsing_size" and isinstance(err.get("input"), str):
+        return f"数が大きすぎます({sum(c.isdigit() for c in err['input']):,} 桁)"
     text = _PYDANTIC_JA.get(kind, err["msg"])
     last = next((p for p in reversed(err["loc"]) if isinstance(p, str)), "")
     if kind == "literal_error" and "ctx" in err:
@@ -135,11 +152,12 @@ def _folder_entries(docs: tuple[Located, ...], model: type[M], problems: Problem
             problems.error(doc.path, 1, "(ルート)", "ファイルの中身は項目の集まり(キー: 値)にしてください")
             continue
         item = check_model(model, doc.data, doc, (), problems)
+        stem = posixpath.splitext(posixpath.basename(doc.path))[0]  # PurePosixPath(...).stem, without building one
         if item is None:
             if (ident := _raw_id(doc.data)) is not None:
                 invalid.add(ident)
+            invalid.add(stem)  # the id it should have: an id refused for its own sake (index, con) cascades no further
             continue
-        stem = posixpath.splitext(posixpath.basename(doc.path))[0]  # PurePosixPath(...).stem, without building one
         ident = getattr(item, "id")  # noqa: B009 (every folder model has an id; M is bound to BaseModel)
         if ident != stem:
             problems.error(doc.path, doc.line(("id",)), "id", f"id「{ident}」はファイル名「{stem}」と同じにしてください")
@@ -278,9 +296,18 @@ def _check_article(entry: Entry[schema.Article], seed: SeedText, problems: Probl
             return False
         return True
 
+    for i, n in enumerate(a.exclude):
+        if n > total:
+            problems.error(path, entry.line("exclude", i), f"exclude[{i}]", f"行 {n} は {seed.name} の範囲外です(全 {total} 行)")
+        elif not any(r.start <= n <= r.end for r in a.body):
+            problems.error(path, entry.line("exclude", i), f"exclude[{i}]",
+                           f"行 {n} は本文の行範囲(body)の外です(exclude には body の範囲の中の行を書いてください)")
     for i, h in enumerate(a.headings):
         para(("headings", i, "line"), h.line)
-        if h.to is not None and h.to < h.line:
+        if h.to is not None and h.to > total:
+            problems.error(path, entry.line("headings", i, "to"), f"headings[{i}].to",
+                           f"行 {h.to} は {seed.name} の範囲外です(全 {total} 行)")
+        elif h.to is not None and h.to < h.line:
             problems.error(path, entry.line("headings", i, "to"), f"headings[{i}].to", "to は line 以降の行にしてください")
     for i, kp in enumerate(a.key_points):
         for j, n in enumerate(kp.paras):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -156,10 +157,40 @@ def write_pages(pages: Iterable[Page], out: Path) -> int:
     return written
 
 
+def new_folder(parent: Path, prefix: str) -> Path:
+    """A new, empty folder ``parent/<prefix><random>`` with the mode the umask allows (0755 with umask 022).
+
+    Not ``tempfile.mkdtemp``: its folder is 0700, and a site staged in one and swapped in as ``site/`` kept that
+    mode, so the web server's user was refused every page.
+    """
+    while True:
+        folder = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            folder.mkdir(mode=0o777)
+        except FileExistsError:
+            continue
+        return folder
+
+
 def swap_in(new: Path, final: Path) -> None:
-    """Replace ``final`` with ``new`` in two renames, so a reader never sees a half-built site."""
+    """Replace ``final`` with ``new`` in two renames, so a reader never sees a half-built site.
+
+    When the second rename fails, the first is undone, so ``final`` is never left missing; were even that to
+    fail, the previous ``final`` is kept in ``.<name>.old-*`` beside it.
+    """
     old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
-    if final.exists():
-        os.replace(final, old / final.name)
-    os.replace(new, final)
+    moved = old / final.name
+    try:
+        if final.exists():
+            os.replace(final, moved)
+    except BaseException:
+        old.rmdir()
+        raise
+    try:
+        os.replace(new, final)
+    except BaseException:
+        if moved.exists():
+            os.replace(moved, final)
+        old.rmdir()
+        raise
     shutil.rmtree(old, ignore_errors=True)

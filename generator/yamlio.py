@@ -155,12 +155,25 @@ def _scalar(node: yaml.Node, scalars: list[yaml.SafeLoader]) -> Any:
     """A scalar of an allowed tag other than ``str``, as PyYAML builds it, except that a date stays the text as written;
     ``scalars`` keeps the file's one constructor, made when first needed."""
     if node.tag == _INT_TAG and _decimal(node.value):
-        return int(node.value)
+        return _int(node.value)
     if node.tag == "tag:yaml.org,2002:timestamp":
         return str(node.value)
     if not scalars:
         scalars.append(yaml.SafeLoader(""))
-    return scalars[0].construct_object(node, deep=True)
+    try:
+        return scalars[0].construct_object(node, deep=True)
+    except ValueError:  # an int past Python's limit for int(str) (4,300 digits), signs, ``_`` or base 60 aside
+        scalars.clear()  # the constructor may keep the node it failed on: the next scalar gets a fresh one
+        return node.value
+
+
+def _int(digits: str) -> int | str:
+    """A decimal int, or its digits as text when Python will not convert that many (over 4,300 by default): the schema
+    then says the number is too large, where ``int()`` would have ended the build with a traceback."""
+    try:
+        return int(digits)
+    except ValueError:
+        return digits
 
 
 def _decimal(value: str) -> bool:
@@ -192,6 +205,7 @@ _SYNTAX_HINTS = (
     ("expected <block end>", "字下げがずれています"),
     ("did not find expected '-' indicator", "リストの字下げがずれています"),
     ("found duplicate anchor", "アンカー(&)は使えません"),
+    ("unacceptable character", "YAML に書けない文字(制御文字など)があります。その文字を消してください"),
 )
 
 
@@ -396,7 +410,7 @@ def _line_value(number: str, empty: str, plain: str, rest: str, scalars: list[ya
     if plain:
         return plain
     if number:
-        return int(number)
+        return _int(number)
     if empty:
         return [] if empty == "[]" else {}
     return _line_scalar(rest, scalars)
@@ -462,6 +476,8 @@ def _parse_yaml(text: str, path: str, problems: Problems) -> Located | None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
+        if isinstance(exc, yaml.reader.ReaderError) and isinstance(exc.position, int):  # no mark: only where it stopped
+            line = text.count("\n", 0, exc.position) + 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problems.error(path, line, "(構文)", f"YAML として読めません: {explain(problem)}")
         return None

@@ -90,7 +90,7 @@ def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
     failed = "エラー 0 件、警告 1 件。修正してからもう一度実行してください。"
     assert cli(root, "check", "--strict") == (1, [warning, failed])
     assert cli(root, "build", "--strict", "--no-site", "--quiet") == (1, [warning, failed])
-    assert not (root / "build").exists()
+    assert sorted(p.name for p in (root / "build").iterdir()) == [".lock"], "only the build's lock is written"
 
 
 def test_check_writes_nothing_and_reports_outdated_generated_files(tmp_path: Path) -> None:
@@ -132,7 +132,8 @@ def test_failed_build_never_replaces_a_good_site(tmp_path: Path) -> None:
     (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8") + "\nnav_broken: [\n", encoding="utf-8")
     status, lines = cli(root, "build", "--quiet", "--no-package")
     assert status == 1
-    assert lines[0] == "mkdocs.yml: 1: (MkDocs): サイトの生成に失敗しました。以前のサイトはそのままです。"
+    assert lines[0] == "mkdocs.yml:1: (MkDocs): サイトの生成に失敗しました。以前のサイトはそのままです。"
+    assert all(line.startswith("mkdocs.yml:1: (MkDocs): ") for line in lines), lines
     assert snapshot(root / "site") == good
     assert not list(root.glob(".site-*")), "staging folder left behind"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import generate
-from generator.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR, SHIM_TARGET
+from generator.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR, SHIM_TARGET, write_archive
 
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 SEARCHES = ("ガバメントクラウド", "意識改革", "磐梯町")
@@ -73,6 +73,24 @@ def test_archive_is_deterministic(archive: Path) -> None:
         infos = zf.infolist()
     assert [i.filename for i in infos] == sorted(i.filename for i in infos)
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_failed_archive_leaves_the_previous_one_and_no_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>新しい版</p>\n", encoding="utf-8")
+    archive = tmp_path / DIST_DIR / ARCHIVE_NAME
+    archive.parent.mkdir()
+    archive.write_bytes(b"previous archive")
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", full_disk)
+    with pytest.raises(OSError):
+        write_archive(site, archive)
+    assert archive.read_bytes() == b"previous archive"
+    assert sorted(p.name for p in archive.parent.iterdir()) == [ARCHIVE_NAME]
 
 
 def test_no_http_asset_reference_is_left(offline_root: Path, source_urls: set[str]) -> None:

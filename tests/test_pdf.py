@@ -13,12 +13,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator.cli import main
 from generator.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR
-from generator.pdf import CHROMIUM_ENV, pin_dates, print_to_pdf
+from generator.pdf import PdfFailed, pin_dates, print_to_pdf
 from generator.printview import PDF_NAME
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 class _Chapters(HTMLParser):
@@ -146,21 +143,28 @@ def test_pdf_dates_are_pinned_for_reproducible_bytes(pdf: Path, monkeypatch: pyt
     assert pin_dates(raw) == b"<< /CreationDate (D:20260101000000+00'00')\n/ModDate (D:20260101000000+00'00') >>"
 
 
-def test_unusable_chromium_is_reported_not_fatal(tmp_path: Path, site_dir: Path) -> None:
-    missing = print_to_pdf(site_dir / "print.html", tmp_path / "x.pdf", chromium=tmp_path / "no-chromium")
-    assert missing.path is None and "Chromium を実行できませんでした" in missing.skipped
-    assert not (tmp_path / "x.pdf").exists()
+def test_unusable_chromium_raises_pdf_failed(tmp_path: Path, site_dir: Path) -> None:
+    with pytest.raises(PdfFailed, match="Chromium を実行できませんでした"):
+        print_to_pdf(site_dir / "print.html", tmp_path / "x.pdf", chromium=tmp_path / "no-chromium")
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_build_without_chromium_succeeds_and_says_so(mini_root: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    (mini_root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    monkeypatch.setenv(CHROMIUM_ENV, "")
-    assert main(["--root", str(mini_root), "build", "--quiet"]) == 0
-    err = capsys.readouterr().err
-    assert "PDF を作成しませんでした: Chromium が見つかりません" in err
-    assert (mini_root / "site" / "index.html").is_file() and not (mini_root / "site" / PDF_NAME).exists()
-    assert (mini_root / DIST_DIR / ARCHIVE_NAME).is_file()
+def test_chromium_prints_with_javascript_off(tmp_path: Path) -> None:
+    """No script of the printed page runs: inline, external or in an event handler attribute."""
+    (tmp_path / "ran.js").write_text("document.body.insertAdjacentHTML('beforeend', '<p>EXTERNAL-RAN</p>')\n",
+                                     encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text('<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>t</title></head><body>'
+                    "<p>STATIC 印刷される本文</p>"
+                    "<script>document.body.insertAdjacentHTML('beforeend', '<p>INLINE-RAN</p>')</script>"
+                    '<script src="ran.js"></script>'
+                    """<img src="missing.png" alt="" onerror="document.body.insertAdjacentHTML('beforeend', '<p>HANDLER-RAN</p>')">"""
+                    "</body></html>", encoding="utf-8")
+    out = print_to_pdf(page, tmp_path / "page.pdf")
+    assert out == tmp_path / "page.pdf" and not (tmp_path / "page.pdf.part").exists()
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "STATIC 印刷される本文" in text
+    assert "RAN" not in text, text
 
 
 def test_theme_page_prints_without_site_chrome(page, http_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -116,7 +116,7 @@ glossary:
     aliases:
       - {p("organisation.aliases")}
     description: {p("organisation.description")}
-    url: "https://example.com/?q=javascript:alert(1)&x=[a](javascript:alert(2))"
+    url: "https://example.com/?q=javascript:alert(1)&x=(a)(javascript:alert(2))"
 """, encoding="utf-8")
     people = root / "content/people.yaml"
     people.write_text(people.read_text(encoding="utf-8") + f"""  - id: payload-person

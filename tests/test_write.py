@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 import pytest
 
 from generator.render import Page
-from generator.write import OWNER_MARK, OwnershipError, write_tree
+from generator.write import OWNER_MARK, OwnershipError, new_folder, swap_in, write_tree
 
 
 def test_unchanged_files_are_left_and_stale_ones_removed_with_their_empty_folders(tmp_path: Path) -> None:
@@ -62,3 +64,40 @@ def test_a_folder_the_generator_did_not_make_is_not_touched(tmp_path: Path) -> N
     with pytest.raises(OwnershipError):
         write_tree([Page("index.md", "# ホーム\n")], out)
     assert sorted(p.name for p in out.iterdir()) == ["mine.md"]
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o755), (0o027, 0o750)])
+def test_a_staging_folder_gets_the_mode_the_umask_allows(tmp_path: Path, umask: int, mode: int) -> None:
+    """The staged site becomes site/: a 0700 folder (tempfile.mkdtemp) would refuse the web server's user."""
+    before = os.umask(umask)
+    try:
+        folders = [new_folder(tmp_path, ".site-") for _ in range(3)]
+    finally:
+        os.umask(before)
+    assert len(set(folders)) == 3 and all(f.name.startswith(".site-") and f.parent == tmp_path for f in folders)
+    assert {stat.S_IMODE(f.stat().st_mode) for f in folders} == {mode}
+
+
+def test_swap_in_puts_the_old_site_back_when_the_new_one_cannot_be_moved(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    final, new = tmp_path / "site", tmp_path / ".site-new"
+    final.mkdir()
+    (final / "index.html").write_text("old\n", encoding="utf-8")
+    new.mkdir()
+    (new / "index.html").write_text("new\n", encoding="utf-8")
+    replace = os.replace
+
+    def full_disk(src: Path, dst: Path) -> None:
+        if Path(src) == new:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError):
+        swap_in(new, final)
+    assert (final / "index.html").read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site-new", "site"]
+    monkeypatch.setattr(os, "replace", replace)
+    swap_in(new, final)
+    assert (final / "index.html").read_text(encoding="utf-8") == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

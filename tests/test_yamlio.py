@@ -216,3 +216,25 @@ def test_the_line_readers_one_scan_refuses_what_the_two_sets_refused() -> None:
     before |= {m.start() for m in yaml.reader.Reader.NON_PRINTABLE.finditer(every)}
     assert {m.start() for m in yamlio._NOT_PLAIN.finditer(every)} == before
     assert len(before) > 2048  # the surrogates alone
+
+
+def test_a_number_python_will_not_convert_stays_its_digits() -> None:
+    """``int()`` refuses over 4,300 digits (a ValueError that ended the build): both readers keep the text instead,
+    and the schema then says the number is too large. A scalar after one that failed is built as before."""
+    digits = "9" * 5000
+    for value in (digits, f"-{digits}", f"1_{digits}", f"+{digits}"):
+        for text in (f"a: {value}\nb: 0x1F\n", f"a: [{value}, 7]\nb: 0x1F\n"):
+            problems = Problems()
+            located = parse_yaml(text, "content/themes/a.yaml", problems)
+            assert located is not None and problems.items == []
+            a = located.data["a"]
+            assert (a if isinstance(a, str) else a[0]) == value and located.data["b"] == 31
+
+
+def test_a_control_character_is_reported_on_its_line() -> None:
+    """PyYAML's reader gives a position, not a mark: the line is counted from it (it used to be line 1)."""
+    problems = Problems()
+    assert parse_yaml("id: a\nname: b\x01c\n", "content/themes/a.yaml", problems) is None
+    assert [(p.line, p.field, p.message) for p in problems.items] == [
+        (2, "(構文)", "YAML として読めません: YAML に書けない文字(制御文字など)があります。その文字を消してください"
+                    "(unacceptable character #x0001: special characters are not allowed)")]
