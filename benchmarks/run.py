@@ -40,13 +40,12 @@ STAGES = (
     ("validate", "検証 (validate)"),
     ("model", "モデル (model)"),
     ("index", "相互参照 (index)"),
-    ("render", "描画 (render)"),
-    ("paginate", "長いページの分割 (paginate)"),
+    ("render", "描画と長いページの分割 (render)"),
     ("write", "書き込み (write)"),
     ("search", "検索索引 (search)"),
     ("mkdocs", "MkDocs"),
 )
-GENERATOR_STAGES = ("load", "validate", "model", "index", "render", "paginate", "write")
+GENERATOR_STAGES = ("load", "validate", "model", "index", "render", "write")
 SETTLE_S = 60 + 300 + 10
 """How long ``--settle`` waits: ext4 without a journal keeps an inode freed in the last 60 s from reuse, and in the
 last 360 s while the inode's table block is unwritten (``RECENTCY_MIN`` and ``RECENTCY_DIRTY`` in the kernel's

@@ -33,8 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator.model import Handbook  # noqa: E402
-from generator.search import entities, search_key, searchable_locations, site_pages, synonym_groups  # noqa: E402
+from generator.content.model import Handbook  # noqa: E402
+from generator.publish.search import entities, search_key, searchable_locations, site_pages, synonym_groups  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -369,7 +369,7 @@ def build_scale(tmp: Path, articles: int) -> tuple[Handbook, Path, Path]:
 def offline_copy(root: Path, site: Path) -> Path:
     """The offline copy of a built checkout (offline plugin, no site_url), beside its site: what file:// readers get."""
     from generator.build import build_site, generate
-    from generator.offline import OFFLINE_ENV
+    from generator.publish.offline import OFFLINE_ENV
 
     out = site.with_name("site-offline")
     if not (out / "search" / "search_index.js").is_file():

@@ -10,20 +10,18 @@ import argparse
 import contextlib
 import os
 import signal
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator import parallel_site
-from generator.build import DOCS_DIR, SITE_DIR, BuildLocked, MkDocsFailed, build, generate, shown_path
+from generator.build import build, generate
 from generator.errors import BuildAborted, Problems
-from generator.pdf import PdfFailed
-from generator.printview import PDF_NAME
-from generator.render import Page
-from generator.write import OWNER_MARK, OwnershipError
+from generator.pages.printview import PDF_NAME
+from generator.pages.render import Page
+from generator.pages.write import DOCS_DIR, OWNER_MARK, SITE_DIR, BuildLocked, OwnershipError
+from generator.publish.pdf import PdfFailed
+from generator.site.mkdocs import MkDocsFailed, shown_path
 
 KEPT = "以前のサイトはそのままです。"
 
@@ -159,66 +157,23 @@ def cmd_check(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
-def _snapshot(root: Path) -> dict[str, float]:
-    """Modification times of every input file, for change polling without extra dependencies."""
-    stamps: dict[str, float] = {}
-    for folder in ("content", "seeds"):
-        for path in (root / folder).rglob("*"):
-            if path.is_file():
-                stamps[str(path)] = path.stat().st_mtime_ns
-    return stamps
-
-
 def cmd_serve(args: argparse.Namespace, root: Path) -> int:
-    """Live preview: regenerate what content/seeds edits changed; MkDocs rebuilds those pages and reloads."""
-    from generator.preview import Preview
+    """Live preview: regenerate after every edit of content/ or seeds/; MkDocs rebuilds those pages and reloads."""
+    from generator.tools.serve import serve
 
-    preview = Preview(root)
-    say = _progress(args)
-
-    def regenerate() -> None:
-        try:
-            done = preview.regenerate()
-            say(f"再生成 {done.seconds:.2f} 秒(CPU {done.cpu_seconds:.2f} 秒、描画 {done.rendered}、"  # type: ignore[operator]
-                f"再利用 {done.reused}、先行書き込み {done.early}、書き込み {done.stats.written}、削除 {done.stats.removed})")
-        except BuildAborted as exc:
-            _report(exc.problems, False)
-
-    def stop(_signum: int, _frame: object) -> None:
-        """SIGTERM (a service manager, a test) stops the preview like Ctrl+C, MkDocs included."""
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    regenerate()
-    env = parallel_site.mkdocs_env(os.environ)
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", args.dev_addr,
-                               "--config-file", str(root / "mkdocs.yml")], cwd=root, env=env)
-    before = _snapshot(root)
-    try:
-        while server.poll() is None:
-            time.sleep(0.3)
-            now = _snapshot(root)
-            if now != before:
-                before = now
-                regenerate()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.terminate()
-        server.wait()
-    return 0
+    return serve(root, args.dev_addr, _progress(args), lambda problems: _report(problems, False))  # type: ignore[arg-type]
 
 
 def cmd_new(args: argparse.Namespace, root: Path) -> int:
     """Write a YAML skeleton with Japanese comments for a new entity."""
-    from generator.scaffold import new_entity
+    from generator.tools.new import new_entity
 
     return new_entity(root, args.kind, args.id, seed=args.seed, code=args.code)
 
 
 def cmd_schema_docs(args: argparse.Namespace, root: Path) -> int:
     """Print the field reference, or write/check it inside CONTRIBUTING.md."""
-    from generator.schemadoc import run
+    from generator.tools.schemadoc import run
 
     return run(root, write=args.write, check=args.check)
 

@@ -21,7 +21,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from benchmarks.corpus import copy_support
 from generator.build import Generated, build
-from generator.mdsyntax import FRONT_MATTER
+from generator.pages.mdsyntax import FRONT_MATTER
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"

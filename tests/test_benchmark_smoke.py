@@ -81,14 +81,14 @@ def test_the_corpus_passes_check_strict(tmp_path: Path) -> None:
 def test_run_prints_the_table_and_a_result_line_that_match_the_built_site(run: tuple[Path, list[str]]) -> None:
     keep, lines = run
     assert lines[0] == "記事 100、自治体 36、テーマ 21、人物 34"
-    labels = ("読み込み", "検証", "モデル", "相互参照", "描画", "長いページの分割", "書き込み", "検索索引", "MkDocs", "生成器",
+    labels = ("読み込み", "検証", "モデル", "相互参照", "描画", "書き込み", "検索索引", "MkDocs", "生成器",
               "合計", "ピーク RSS", "最大ページ", "検索データ", "1 ページあたり", "作業フォルダのファイルシステム")
     for label in labels:
         assert any(line.startswith(f"| {label}") for line in lines), label
     m = RESULT.match(lines[-1])
     assert m, lines[-1]
     assert m.group(7) == "even"
-    stages = ("load", "validate", "model", "index", "render", "paginate", "write")
+    stages = ("load", "validate", "model", "index", "render", "write")
     seconds = {row.group(1): float(row.group(2)) for line in lines if (row := STAGE_ROW.match(line))}
     assert set(stages) <= set(seconds), seconds
     assert abs(sum(seconds[s] for s in stages) - float(m.group(3))) < 0.05  # the generator's seconds are its stages'

@@ -17,13 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import DOCS_DIR, MkDocsFailed, build_site, check_unique_paths, generate, write_docs
+from generator.build import build_site, generate, write_docs
 from generator.cli import main
 from generator.errors import BuildAborted, Problems
-from generator.offline import ARCHIVE_NAME, DIST_DIR
-from generator.pdf import CHROMIUM_ENV, TIMEOUT_ENV
-from generator.printview import PDF_NAME
-from generator.render import Renderer
+from generator.pages.printview import PDF_NAME
+from generator.pages.render import Page, Renderer
+from generator.pages.write import DOCS_DIR, check_unique
+from generator.publish.offline import ARCHIVE_NAME, DIST_DIR
+from generator.publish.pdf import CHROMIUM_ENV, TIMEOUT_ENV
+from generator.site.mkdocs import MkDocsFailed
 
 ROOT = Path(__file__).resolve().parents[1]
 KEPT = "以前のサイトはそのままです。"
@@ -291,12 +293,12 @@ def test_two_pages_sharing_a_path_fail_the_build(built: Path, monkeypatch: pytes
 
 
 def test_a_page_or_part_sharing_a_path_names_the_content_file(mini_root: Path) -> None:
-    handbook = generate(mini_root).handbook
+    generated = generate(mini_root)
     problems = Problems()
     paths = ["index.md", "themes/index.md", "themes/counter.md", "themes/counter/2.md", "themes/counter/2.md",
              "themes/mindset.md", "themes/mindset.md", "indexes/matrix/2.md", "indexes/matrix/2.md"]
     with pytest.raises(BuildAborted):
-        check_unique_paths(paths, handbook, problems)
+        check_unique([Page(p, "") for p in paths], generated.source_of, problems)
     assert [d.format() for d in problems.errors()] == [
         "build/docs/indexes/matrix/2.md:1: (生成物): 2 つのページが同じパス indexes/matrix/2.md に生成されます"
         "(どちらかが失われるため、生成を中止しました)",
@@ -305,4 +307,4 @@ def test_a_page_or_part_sharing_a_path_names_the_content_file(mini_root: Path) -
         "content/themes/mindset.yaml:1: id: このテーマのページ themes/mindset.md は、生成器が作る別のページと同じパスになります"
         "(どちらかが失われます)。別の id にしてください",
     ]
-    check_unique_paths(sorted(set(paths)), handbook, Problems())  # no shared path: nothing happens
+    check_unique([Page(p, "") for p in sorted(set(paths))], generated.source_of, Problems())  # no shared path

@@ -1,6 +1,6 @@
 """The build pauses Python's cyclic garbage collector and always turns it back on (generator/build.py).
 
-The pause is a fifth of the generator's time at national scale; leaving the collector off after a
+Leaving the collector off after a
 failed build would make the live preview (a long-running process) leak every cycle it makes.
 """
 
@@ -12,20 +12,20 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
+from generator.content.load import Sources
 from generator.errors import BuildAborted, Problems
-from generator.load import Sources
 
 
 def spy_on_validate(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Record whether the collector runs while the build validates."""
     seen: list[bool] = []
-    real = build_module.check_files
+    real = build_module.validate
 
-    def check_files(sources: Sources, problems: Problems) -> object:
+    def validate(sources: Sources, problems: Problems, strict: bool = False) -> object:
         seen.append(gc.isenabled())
-        return real(sources, problems)
+        return real(sources, problems, strict)
 
-    monkeypatch.setattr(build_module, "check_files", check_files)
+    monkeypatch.setattr(build_module, "validate", validate)
     return seen
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import schemadoc
-from generator.schema import FILE_KINDS, FOLDER_KINDS
+from generator.content.schema import FILE_KINDS, FOLDER_KINDS
+from generator.tools import schemadoc
 from tests.conftest import copy_repo
 
 ROOT = Path(__file__).resolve().parents[1]

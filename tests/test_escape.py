@@ -1,4 +1,4 @@
-"""generator.escape: each output context's rule, checked on what Python-Markdown and a browser's parser make of it.
+"""generator.pages.escape: each output context's rule, checked on what Python-Markdown and a browser's parser make of it.
 
 The payloads are the reproducers of the hostile-input review: each ran script in a published page before.
 """
@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import Markup
 
-from generator import escape
+from generator.pages import escape
 from tests.conftest import convert_page
 
 TOOLTIP_PAYLOADS = [
@@ -132,3 +132,19 @@ def test_json_text_cannot_close_a_script_element() -> None:
 
 def test_markdown_text_is_one_line() -> None:
     assert escape.markdown("a\n# b\n- c") == "a \\# b \\- c"
+
+
+@pytest.mark.parametrize("payload", TOOLTIP_PAYLOADS)
+def test_a_tooltip_stays_text_after_material_inserts_it_as_html(payload: str) -> None:
+    """Material's ``content.tooltips`` puts an element's ``title`` into the page with ``innerHTML``."""
+    html, _ = convert_page(f'本文 <abbr title="{escape.tooltip(payload)}" tabindex="0">用語</abbr>\n')
+    title = next(attrs for tag, attrs in assert_inert(html, {"p", "abbr"}).tags if tag == "abbr")["title"]
+    inserted = assert_inert(f"<div>{title}</div>", {"div"})
+    assert "".join(inserted.text) == " ".join(payload.split())
+
+
+def test_a_backslash_from_data_cannot_escape_a_link_of_ours() -> None:
+    """A name ending in a backslash must not turn the ``](`` after it into text for the print view's link rewriting."""
+    assert escape.markdown("名前\\") == "名前&#92;"
+    html, _ = convert_page(f"[{escape.markdown('名前' + chr(92))}](x.md)\n")
+    assert html == '<p><a href="x.md">名前&#92;</a></p>'

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from pydantic import AfterValidator, BaseModel
 
-from generator import paging, schema
+from generator.content import schema
+from generator.pages import paging
 
 ROOT = Path(__file__).resolve().parents[1]
 ART = "content/articles/mini-article.yaml"

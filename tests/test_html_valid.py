@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import a11y
+from generator.pages import a11y
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -47,8 +47,8 @@ def test_related_bodies_are_the_six_best_scores_ties_in_order(theme_count: int) 
     import random
     from types import SimpleNamespace
 
-    from generator.index import UNKNOWN_BAND, _related
-    from generator.model import SIZE_BANDS
+    from generator.content.index import UNKNOWN_BAND, _related
+    from generator.content.model import SIZE_BANDS
 
     rng = random.Random(7)
     themes = [f"t{i}" for i in range(theme_count)]

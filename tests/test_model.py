@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import generate
+from generator.content.load import load
+from generator.content.model import Article, build_model
+from generator.content.validate import validate
 from generator.errors import Problems
-from generator.load import load
-from generator.model import Article, build_model
-from generator.validate import validate
 
 
 def test_article_blocks_keep_body_only(mini_root: Path) -> None:

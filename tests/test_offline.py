@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import generate
-from generator.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR, SHIM_TARGET, write_archive
+from generator.publish.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR, SHIM_TARGET, write_archive
 
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 SEARCHES = ("ガバメントクラウド", "意識改革", "磐梯町")

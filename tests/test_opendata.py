@@ -1,4 +1,4 @@
-"""The open data (generator/opendata.py): the curated metadata as JSON and CSV, without article bodies."""
+"""The open data (generator/pages/opendata.py): the curated metadata as JSON and CSV, without article bodies."""
 
 from __future__ import annotations
 

@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
-
-from benchmarks.corpus import write_corpus
-from generator import render
-from generator.build import SITE, generate
-from generator.index import CrossIndex
-from generator.model import Handbook
-from generator.paging import BUDGET, Split, html_cost, paginate, part_path, rebase, split_page
+from generator.pages.paging import BUDGET, html_cost, paginate, part_path, split_page
 
 FRONT = '---\ntitle: "テーマ"\ndescription: "説明"\n---\n\n# テーマ\n\n説明文です。\n\n'
 
@@ -113,42 +105,7 @@ def test_part_paths_cannot_collide_with_entity_pages() -> None:
     assert part_path("indexes/matrix.md", 2) == "indexes/matrix/2.md"
 
 
-def test_pages_cut_in_the_render_processes_equal_pages_cut_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """At scale the two render processes cut long pages where they render them (render.render_share)."""
-    root = write_corpus(tmp_path / "root", 100).root
-    one = [(p.path, p.data) for p in generate(root).pages]
-    monkeypatch.setattr(render, "PARALLEL_PAGES", 1)
-    measured: dict[str, Split | None] = {}
-    render.render_unpaged(*_model(root), measured=measured)
-    assert measured["indexes/matrix.md"] is not None and measured["index.md"] is None
-    two = [(p.path, p.data) for p in generate(root).pages]
-    assert two == one
-    assert "indexes/matrix/2.md" in dict(one)
-
-
-def _model(root: Path) -> tuple[Handbook, CrossIndex, dict[str, str]]:
-    generated = generate(root)
-    return generated.handbook, generated.index, SITE
-
-
-def test_parts_rebased_where_they_were_cut_link_like_parts_rebased_after() -> None:
-    """Later parts rebased in a render process (paging.rebase) still follow anchors into other split pages."""
-    cross = "".join(f"- [一覧{i}](../indexes/x.md#m-town-{i}) [ここ{i}](#m-town-{i}) [記事](../articles/a{i}.md)\n"
-                    for i in range(0, 400, 7))
-    cross += ('- [外](https://example.jp/x.md#m-town-1) [メール](mailto:a@example.jp) [この頁](x.md) [同名](x.md#m-town-5)'
-              ' [題](y.md "題 名") [題2](x.md#m-town-9 "題") [隣](../themes/x.md#m-town-2) [上](../index.md)\n')
-    pages = [("themes/x.md", long_theme_page() + "## 一覧へ\n\n" + cross),
-             ("indexes/x.md", long_theme_page()), ("index.md", "# ホーム\n\n[x](themes/x.md#m-town-399)\n")]
-    after = paginate(pages)
-    measured = {path: (split and rebase(split)) for path, text in pages for split in (split_page(path, text),)}
-    assert all(measured[p] is not None for p in ("themes/x.md", "indexes/x.md"))
-    assert paginate(pages, measured=measured) == after
-    holder = next(text for path, text in pages_by_path(after).items() if "[一覧399]" in text and path.startswith("themes/x/"))
-    assert re.search(r"\[一覧399\]\(\.\./\.\./indexes/x/\d+\.md#m-town-399\)", holder)
-
-
-def test_a_kept_page_stays_whole_even_when_measured_elsewhere() -> None:
+def test_a_kept_page_stays_whole() -> None:
     page = ("print.md", long_table_page())
-    measured = {"print.md": split_page(*page)}
-    assert measured["print.md"] is not None
-    assert paginate([page], keep=frozenset({"print.md"}), measured=measured) == [page]
+    assert split_page(*page) is not None
+    assert paginate([page], keep=frozenset({"print.md"})) == [page]

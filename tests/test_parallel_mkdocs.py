@@ -1,8 +1,8 @@
-"""MkDocs split over several processes (generator/parallel_site.py) builds the same site as one process.
+"""MkDocs split over several processes (generator/site/mkdocs.py) builds the same site as one process.
 
 The split is used only for large sites; ``HANDBOOK_MKDOCS_JOBS`` forces it here on the mini fixture,
-and the two builds are compared file by file, byte by byte (sitemap and search index included).
-Broken links and anchors, also across parts, must still fail the build with MkDocs' message.
+and the two builds are compared file by file, byte by byte (sitemap included). Broken links must still
+fail the build with MkDocs' message; anchors are checked by MkDocs within each part.
 """
 
 from __future__ import annotations
@@ -14,10 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel_site
-from generator.build import DOCS_DIR, MkDocsFailed, build, run_mkdocs
-from generator.mkdocs_part import assign
-from generator.offline import OFFLINE_ENV
+from generator.build import build
+from generator.pages.write import DOCS_DIR
+from generator.publish.offline import OFFLINE_ENV
+from generator.site import mkdocs as parallel_site
+from generator.site.mkdocs import MkDocsFailed, run_mkdocs
+
+
+def _no_source(_: str) -> None:
+    """No page of these tests comes from a content file the message should name."""
 
 
 def _site(root: Path, name: str, jobs: int, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -25,7 +30,7 @@ def _site(root: Path, name: str, jobs: int, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv(parallel_site.JOBS_ENV, str(jobs))
     out = root / name
     out.mkdir()
-    run_mkdocs(root, out)
+    run_mkdocs(root, out, {}, _no_source)
     return out
 
 
@@ -39,7 +44,7 @@ def _failure(root: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> str:
     out = root / f"fail-{jobs}"
     out.mkdir()
     with pytest.raises(MkDocsFailed) as failed:
-        run_mkdocs(root, out)
+        run_mkdocs(root, out, {}, _no_source)
     return str(failed.value)
 
 
@@ -51,19 +56,9 @@ def _pages(root: Path) -> list[str]:
                   if f" {p.relative_to(docs).as_posix()}\n" not in nav)
 
 
-def _index_every_page(root: Path) -> None:
-    """Let Material's search index every page again, so its index lists pages of every part."""
-    for page in (root / DOCS_DIR).rglob("*.md"):
-        page.write_text(page.read_text(encoding="utf-8").replace("search:\n  exclude: true\n", ""), encoding="utf-8")
-
-
-@pytest.mark.parametrize(("jobs", "offline", "searchable"),
-                         [(2, False, False), (3, False, True), (2, True, True)])
-def test_split_build_is_byte_identical(mini_root: Path, jobs: int, offline: bool, searchable: bool,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("jobs", "offline"), [(2, False), (3, False), (2, True)])
+def test_split_build_is_byte_identical(mini_root: Path, jobs: int, offline: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     build(mini_root, site=False)
-    if searchable:
-        _index_every_page(mini_root)
     if offline:
         for name, value in OFFLINE_ENV.items():
             monkeypatch.setenv(name, value)
@@ -73,10 +68,6 @@ def test_split_build_is_byte_identical(mini_root: Path, jobs: int, offline: bool
     assert [name for name in single if split[name] != single[name]] == []
     assert len(_pages(mini_root)) > jobs
     assert (b"<loc>" in single["sitemap.xml"]) is not offline
-    if searchable:
-        assert single["search/search_index.json"].count(b'"location"') > len(_pages(mini_root))
-    if offline:
-        assert b'"location"' in single["search/search_index.js"]
     leftovers = [p.name for p in mini_root.iterdir() if p.name.startswith((".mkdocs-part-", ".site-parts-"))]
     assert leftovers == []
 
@@ -97,10 +88,18 @@ def test_each_part_renders_only_its_pages(mini_root: Path, monkeypatch: pytest.M
     assert own[0] | own[1] == {page.removesuffix(".md") + ".html" for page in _pages(mini_root)}
 
 
-def test_assign_keeps_pages_in_order_and_balances_weight() -> None:
-    assert assign([1, 1, 1, 1], 2) == [0, 0, 1, 1]
-    assert assign([10, 1, 1, 1, 1, 1], 2) == [0, 1, 1, 1, 1, 1]
-    assert assign([5] * 9, 3) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+def test_parts_take_every_other_page_so_each_gets_every_kind(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(mini_root, site=False)
+    config = parallel_site.write_config(mini_root, mini_root / "mkdocs.yml")
+    folders = []
+    for k in range(2):
+        monkeypatch.setenv(parallel_site.PART_ENV, f"{k}/2")
+        out = mini_root / f"part-{k}"
+        subprocess.run(parallel_site.mkdocs_command(config, out), cwd=mini_root, env=parallel_site.mkdocs_env(os.environ),
+                       capture_output=True, check=True)
+        folders.append({p.parent.relative_to(out).as_posix() for p in out.rglob("*.html")})
+    config.unlink()
+    assert folders[0] & folders[1] >= {"articles", "municipalities", "themes"}
 
 
 def _warnings(message: str) -> set[str]:
@@ -108,16 +107,13 @@ def _warnings(message: str) -> set[str]:
     return {m.group(1) for m in re.finditer(r"(Doc file .*)", message)}
 
 
-def test_broken_anchor_in_another_part_fails_like_a_single_build(mini_root: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_anchor_fails_a_single_process_build(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(mini_root, site=False)
     pages = _pages(mini_root)
     source = mini_root / DOCS_DIR / pages[0]
     links = "".join(f"\n[x]({os.path.relpath(p, os.path.dirname(pages[0]))}#no-such-anchor)\n" for p in pages[1:])
     source.write_text(source.read_text(encoding="utf-8") + links, encoding="utf-8")
-    single, split = _failure(mini_root, 1, monkeypatch), _failure(mini_root, 2, monkeypatch)
-    assert "#no-such-anchor" in single
-    assert _warnings(split) == _warnings(single)
+    assert "#no-such-anchor" in _failure(mini_root, 1, monkeypatch)
 
 
 def test_broken_link_fails_the_split_build(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,9 +13,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR
-from generator.pdf import PdfFailed, pin_dates, print_to_pdf
-from generator.printview import PDF_NAME
+from generator.pages.printview import PDF_NAME
+from generator.publish.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR
+from generator.publish.pdf import PdfFailed, pin_dates, print_to_pdf
 
 
 class _Chapters(HTMLParser):

@@ -1,7 +1,7 @@
-"""Texts without inline syntax skip the inline patterns (generator/plaintext.py), and nothing printed changes.
+"""Texts without inline syntax skip the inline patterns (generator/site/plaintext.py), and nothing printed changes.
 
 Every page generated from the real handbook is converted with the Markdown extensions of ``mkdocs.yml``,
-with and without ``generator.plaintext``: the HTML must be the same to the byte, while most of each page's
+with and without ``generator.site.plaintext``: the HTML must be the same to the byte, while most of each page's
 texts must have been marked and its plain links made (so the test fails if either stops). Each of
 Python-Markdown's inline patterns must still apply to a text that holds its syntax, every near miss of a plain
 link must convert as Python-Markdown converts it, and an unknown pattern or order turns the work off.
@@ -19,10 +19,10 @@ import pytest
 from markdown.inlinepatterns import InlineProcessor
 
 from generator.build import generate
-from generator.plaintext import PlainText, syntax
+from generator.site.plaintext import PlainText, syntax
 from tests.conftest import convert_page, converted_both_ways, markdown_extensions
 
-EXTENSION = "generator.plaintext"
+EXTENSION = "generator.site.plaintext"
 
 
 def _step(md: markdown.Markdown) -> PlainText:

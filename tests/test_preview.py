@@ -1,10 +1,9 @@
-"""Live preview (issue 7): an edit regenerates only what it changed and writes only changed files,
-and the result is exactly what a full build would write."""
+"""Live preview: an edit is regenerated through the build's own path and only changed files are rewritten; the
+served page and its search show it; SIGTERM stops MkDocs too."""
 
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -18,10 +17,10 @@ import pytest
 
 from benchmarks.corpus import write_corpus
 from benchmarks.search_bench import SearchBox
-from generator import a11y
-from generator.build import DOCS_DIR, generate
-from generator.preview import PREVIEW_SITE, Preview
-from generator.render import render
+from generator.build import generate
+from generator.errors import Problems
+from generator.pages.write import DOCS_DIR
+from generator.tools.serve import PREVIEW_SITE, regenerate
 from tests.conftest import ROOT, copy_repo
 
 
@@ -36,58 +35,43 @@ def docs(root: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def full(root: Path) -> dict[str, bytes]:
-    """What a full generation produces now, as bytes by path (rendered for the preview: Material indexes it)."""
-    generated = generate(root)
-    pages = render(generated.handbook, generated.index, PREVIEW_SITE, a11y.load_results(root))
-    return {p.path: p.data for p in pages}
+def quiet(_: object) -> None:
+    """Progress and problems sink."""
 
 
-def test_an_article_edit_renders_few_pages_writes_only_changes_and_equals_a_full_build(corpus: Path) -> None:
-    preview = Preview(corpus)
-    first = preview.regenerate()
-    assert first.reused == 0 and first.stats.written == len(first.generated.pages)
+def test_an_article_edit_rewrites_only_changed_files_and_equals_a_full_generation(corpus: Path) -> None:
+    regenerate(corpus, quiet, quiet)
+    before = docs(corpus)
     source = corpus / "content" / "articles" / "article-00050.yaml"
     original = source.read_text(encoding="utf-8")
     try:
         source.write_text(original.replace("summary: ", "summary: 要約を書き直しました。", 1), encoding="utf-8")
-        edited = preview.regenerate()
-        assert edited.reused > edited.rendered
-        assert 1 <= edited.stats.written <= 3
-        assert edited.stats.removed == 0
-        written = docs(corpus)
-        assert "要約を書き直しました" in written["articles/article-00050.md"].decode("utf-8")
-        expected = full(corpus)
-        assert {k: v for k, v in written.items() if k != ".generated-by-handbook"} == expected
-
-        title = re.search(r"^title: (.+)$", original, re.M)
-        assert title is not None
-        source.write_text(original.replace(title.group(0), f"title: {title.group(1)}(改題)", 1), encoding="utf-8")
-        retitled = preview.regenerate()
-        assert retitled.stats.written > 1
-        written = docs(corpus)
-        assert {k: v for k, v in written.items() if k != ".generated-by-handbook"} == full(corpus)
-        assert any("改題" in v.decode("utf-8") for k, v in written.items() if k.startswith(("municipalities/", "themes/")))
+        regenerate(corpus, quiet, quiet)
+        after = docs(corpus)
+        changed = {k for k in after if after[k] != before.get(k)}
+        assert "articles/article-00050.md" in changed and 1 <= len(changed) <= 3
+        assert "要約を書き直しました" in after["articles/article-00050.md"].decode("utf-8")
+        expected = {p.path: p.data for p in generate(corpus, site=PREVIEW_SITE).pages}
+        assert {k: v for k, v in after.items() if k != ".generated-by-handbook"} == expected
     finally:
         source.write_text(original, encoding="utf-8")
-    back = preview.regenerate()
-    assert {k: v for k, v in docs(corpus).items() if k != ".generated-by-handbook"} == full(corpus)
-    assert back.stats.written >= 1
+    regenerate(corpus, quiet, quiet)
+    assert docs(corpus) == before
 
 
-def test_an_edit_outside_articles_renders_everything_again(corpus: Path) -> None:
-    preview = Preview(corpus)
-    preview.regenerate()
+def test_a_broken_edit_is_reported_and_the_previous_pages_stay(corpus: Path) -> None:
+    regenerate(corpus, quiet, quiet)
+    before = docs(corpus)
     people = corpus / "content" / "people.yaml"
     original = people.read_text(encoding="utf-8")
+    reported: list[Problems] = []
     try:
-        people.write_text(re.sub(r"(role: .+)", r"\1(兼務)", original, count=1), encoding="utf-8")
-        again = preview.regenerate()
-        assert again.reused == 0
-        assert {k: v for k, v in docs(corpus).items() if k != ".generated-by-handbook"} == full(corpus)
+        people.write_text(original.replace("people:", "persons:", 1), encoding="utf-8")
+        regenerate(corpus, quiet, reported.append)
+        assert len(reported) == 1 and reported[0].errors()
+        assert docs(corpus) == before
     finally:
         people.write_text(original, encoding="utf-8")
-        preview.regenerate()
 
 
 def test_serve_shows_an_edit_and_stops_with_its_mkdocs_on_sigterm(tmp_path: Path, browser: Any) -> None:
@@ -140,8 +124,7 @@ def test_serve_shows_an_edit_and_stops_with_its_mkdocs_on_sigterm(tmp_path: Path
 def test_preview_pages_keep_materials_search_and_built_pages_leave_it_to_ours(corpus: Path) -> None:
     # mkdocs serve has no build-time index, so only the preview lets Material index its pages.
     marker = b"search:\n  exclude: true\n"
-    preview = Preview(corpus).regenerate()
-    previewed = {p.path: p.data for p in preview.generated.pages}
+    previewed = {p.path: p.data for p in generate(corpus, site=PREVIEW_SITE).pages}
     built = {p.path: p.data for p in generate(corpus).pages}
     assert marker not in previewed["articles/article-00050.md"]
     assert marker in built["articles/article-00050.md"]

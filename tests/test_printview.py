@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.printview import sections
+from generator.pages.printview import sections
 
 ARTICLE = """---
 title: "記事A"

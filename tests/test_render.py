@@ -12,9 +12,9 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from generator import render as render_module
 from generator.build import generate
-from generator.render import Tooltips, _environment, tooltip_factory
+from generator.pages import render as render_module
+from generator.pages.render import Tooltips, _environment, tooltip_factory
 
 
 @pytest.mark.parametrize(("value", "message"), [
@@ -87,15 +87,6 @@ def test_output_is_deterministic(mini_root: Path) -> None:
     second = [(p.path, p.content) for p in generate(mini_root).pages]
     assert first == second
     assert [p for p, _ in first] == sorted(p for p, _ in first)
-
-
-def test_two_processes_render_exactly_what_one_renders(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A national-scale build renders its pages in two forked processes (render.PARALLEL_PAGES).
-    one = [(p.path, p.data) for p in generate(mini_root).pages]
-    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 1)
-    two = [(p.path, p.data) for p in generate(mini_root).pages]
-    assert two == one
-    assert len(one) > 10
 
 
 def test_a_theme_many_bodies_took_up_lists_them_by_prefecture(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

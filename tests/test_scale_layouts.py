@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import render
 from generator.build import build
+from generator.pages import render
 
 
 @pytest.fixture()

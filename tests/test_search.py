@@ -27,8 +27,8 @@ from benchmarks.search_bench import (
     page_texts,
 )
 from generator.build import generate
-from generator.model import Handbook
-from generator.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR
+from generator.content.model import Handbook
+from generator.publish.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR
 
 
 @pytest.fixture(scope="module")

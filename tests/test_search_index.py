@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from generator import search as search_module
-from generator.search import (
+from generator.publish import search as search_module
+from generator.publish.search import (
     BITMAP_MARK,
     LATIN_CLASS,
     PERMALINK,
@@ -30,14 +30,11 @@ from generator.search import (
     lookalike_table,
     normalise,
     postings,
-    query_phrase,
-    query_terms,
     read_pages,
     search_key,
     shard_of,
     site_pages,
     squeeze,
-    strip_edges,
 )
 
 
@@ -104,19 +101,6 @@ def test_squeeze_follows_the_rule_run_by_run() -> None:
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
         assert squeeze(text) == _squeeze_run_by_run(text), repr(text)
-
-
-def test_query_terms_split_on_spaces_and_drop_edge_punctuation() -> None:
-    assert query_terms("「ガバクラ」　ＮＴＴ 東日本") == ["ガバクラ", "ntt", "東日本"]
-    assert query_terms("・OODA、") == ["ooda"]
-    assert query_terms("推進体制(CDO/CIO)") == ["推進体制(cdo/cio"]
-    assert query_terms("   ") == []
-
-
-def test_query_phrase_joins_terms_like_the_index() -> None:
-    assert query_phrase("NTT 東日本") == "ntt東日本"
-    assert query_phrase("Chief Digital Officer") == "chief digital officer"
-    assert strip_edges("「意識改革」。") == "意識改革"
 
 
 def test_lookalike_table_matches_the_display_normalisation() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.text import LOOKALIKE_RANGES, kana_sort_key, normalise_display, seireki, wareki
+from generator.content.text import LOOKALIKE_RANGES, kana_sort_key, normalise_display, seireki, wareki
 
 
 def test_kangxi_radicals_become_ordinary_kanji() -> None:
@@ -42,7 +42,7 @@ def test_gojuon_order_mixes_hiragana_and_katakana() -> None:
 
 
 def test_no_look_alike_becomes_a_newline() -> None:
-    """The model normalises an article's body lines joined by newlines in one call (generator/model.py, ``Body``)."""
+    """The model normalises an article's body lines joined by newlines in one call (generator/content/model.py, ``Body``)."""
     for lo, hi in LOOKALIKE_RANGES:
         for code in range(lo, hi + 1):
             assert "\n" not in normalise_display(chr(code)), hex(code)

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from generator import validate as validate_module
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -261,13 +260,8 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
 }
 
 
-@pytest.mark.parametrize("aside", [False, True], ids=["here", "aside"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_bad_input_reports_exact_message(name: str, aside: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``aside``: as on a national-scale tree, the checks across files run in a forked process while this one builds
-    the model and the index (validate.checked_across), which fail on some of these inputs (a missing seed)."""
-    if aside:
-        monkeypatch.setattr(validate_module, "PARALLEL_ENTRIES", 1)
+def test_bad_input_reports_exact_message(name: str, tmp_path: Path) -> None:
     mutate, expected = CASES[name]
     root = content_copy(tmp_path)
     mutate(root)
@@ -379,24 +373,9 @@ def test_real_content_passes_strictly(tmp_path: Path) -> None:
     assert run_check(root, "--strict") == (0, [ok_line(root)])
 
 
-def test_two_processes_parse_and_report_exactly_what_one_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A national-scale tree is parsed on two cores (load.PARALLEL_FILES): same errors, same order, one run."""
-    from generator import load
-
-    root = content_copy(tmp_path)
-    sub(MUNI, "region: 関東", "region: 関東地方")(root)
-    articles = sorted((root / "content" / "articles").glob("*.yaml"))
-    broken = articles[-1]
-    broken.write_text(broken.read_text(encoding="utf-8") + "title: 二度目\n", encoding="utf-8")
-    one = run_check(root)
-    monkeypatch.setattr(load, "PARALLEL_FILES", 1)
-    assert run_check(root) == one
-    assert one[0] == 1 and len(one[1]) == 3, one
-
-
 def test_a_folder_is_listed_as_path_glob_lists_it(tmp_path: Path) -> None:
     """``load.listing`` stands in for ``Path.glob``: hidden names and folders that match count, other cases do not."""
-    from generator.load import listing
+    from generator.content.load import listing
 
     for name in ("a.txt", ".hidden.txt", "B.TXT", "c.txt.bak", "d.yaml", "e.yml", ".f.yaml", "g.yaml~"):
         (tmp_path / name).write_text("x", encoding="utf-8")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import Page
-from generator.write import OWNER_MARK, OwnershipError, new_folder, swap_in, write_tree
+from generator.pages.render import Page
+from generator.pages.write import OWNER_MARK, OwnershipError, new_folder, swap_in, write_tree
 
 
 def test_unchanged_files_are_left_and_stale_ones_removed_with_their_empty_folders(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
  * 自治体DXハンドブックの検索ワーカー(Material for MkDocs の検索 UI に答えます)。
  *
  * Why: Material's own worker rebuilds a lunr index in the browser on every page load and
- * splits Japanese badly. generator/search.py builds the index at build time; this worker loads
+ * splits Japanese badly. generator/publish/search.py builds the index at build time; this worker loads
  * a small manifest, and for each query only the index shards of the query's characters and the
  * texts of the pages it shows, so search is ready at once and a reader downloads little even at
  * national scale. Protocol (Material 9.8): {type, data}, SETUP=0, READY=1, QUERY=2, RESULT=3.
@@ -195,7 +195,7 @@
     };
   }
 
-  /** FNV-1a over UTF-16 code units: the shard of a gram (generator/search.py shard_of). */
+  /** FNV-1a over UTF-16 code units: the shard of a gram (generator/publish/search.py shard_of). */
   function shardOf(gram) {
     let h = 0x811c9dc5;
     for (let i = 0; i < gram.length; i++) h = Math.imul(h ^ gram.charCodeAt(i), 0x01000193) >>> 0;

@@ -1,0 +1,590 @@
+"""Stage 8, search: build the site's search index at build time, after MkDocs, from the built pages.
+
+Material's browser-side index (lunr + TinySegmenter) misses Japanese compounds and mixed script
+and is rebuilt on every page load (31 s at 3,000 pages, see shared/notes/search.md). Instead we
+extract each built page's text here, normalise it once, and write an index that a small worker
+(``overrides/assets/javascripts/handbook-search.js``) loads piece by piece, so a reader downloads
+only what a query needs, even at national scale:
+
+- ``manifest.js``: pages (location, title, text chunk), entities, synonyms, normalisation tables;
+  the only file loaded before the search box is ready.
+- ``g<n>.js``: a shard of the character index. Every character and every pair of adjacent
+  characters of a page's lower-cased text lists the pages holding it; a query's pages are the
+  intersection over its pairs (exact for one or two characters, candidates for longer words).
+- ``t<n>.js``: page texts with their headings, loaded to check candidates and to cut snippets.
+
+Each file is one script, ``self.__hb({...});``: the worker evaluates it from file:// (the offline
+copy, where only scripts load) and parses the JSON between the call's parentheses over http.
+"""
+
+from __future__ import annotations
+
+import array
+import base64
+import collections
+import hashlib
+import html
+import itertools
+import json
+import operator
+import re
+import shutil
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.content.model import Handbook
+from generator.content.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_display
+from generator.pages import escape
+from generator.pages.paths import entity_page, html_of
+from generator.pages.printview import PRINT_PAGE
+from generator.publish import cores
+
+SEARCH_DIR = "search"
+INDEX_STEM = "handbook_index"
+WORKER = "assets/javascripts/handbook-search.js"
+FORMAT = 4
+SCRIPT_PREFIX = "self.__hb("
+SCRIPT_SUFFIX = ");\n"
+# A text chunk is closed once it holds this many characters: one or two pages at national scale,
+# so checking a candidate downloads little more than that page.
+CHUNK_CHARS = 2000
+# Shards are sized so a query of ten characters fetches about ten of these.
+SHARD_BYTES = 16_000
+MAX_SHARDS = 1024
+# From this many pages the stage reads and indexes the pages on two cores.
+PARALLEL_PAGES = 400
+# The theme's header, navigation and footer in every page, which ``extract`` skips: a page costs in proportion to
+# its bytes beyond these (fitted on 1,010 pages at 5,000 articles: 0.13 µs per byte past 20,100 bytes).
+CHROME_BYTES = 20_000
+# Postings longer than a page bitmap are stored as the bitmap (base64, after this mark).
+BITMAP_MARK = "~"
+
+# Full-width and half-width forms and the ideographic space: NFKC, applied only to these runs.
+WIDTH_CLASS = "[\u3000\uff00-\uffef]+"
+SPACE_CLASS = "[\t\n\v\f\r \u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+"
+# Letters and digits written with spaces between words: a space between two of them is kept.
+LATIN_CLASS = "[0-9A-Za-z\u00c0-\u024f]"
+# Punctuation a reader may type around a word; stripped from both ends of query terms.
+EDGE_PUNCT_CLASS = "[\"'()\\[\\]{}<>「」『』【】〔〕〈〉《》（）［］｛｝、。，．,.!?！？:;：；…‥・/／〜~]+"
+
+_WIDTH = re.compile(WIDTH_CLASS)
+_SPACE = re.compile(SPACE_CLASS)
+_LATIN = re.compile(LATIN_CLASS)
+_EDGE = re.compile(f"^{EDGE_PUNCT_CLASS}|{EDGE_PUNCT_CLASS}$")
+# Two passes, not a Python call per run of white space (a page has hundreds): a run between two Latin letters
+# becomes one space, then every run not between two of them goes, which leaves those single spaces alone.
+_LATIN_SPACE = re.compile(f"(?<={LATIN_CLASS}){SPACE_CLASS}(?={LATIN_CLASS})")
+_LONE_SPACE = re.compile(f"(?<!{LATIN_CLASS}){SPACE_CLASS}|{SPACE_CLASS}(?!{LATIN_CLASS})")
+
+# Block-level elements: their boundaries separate words in the extracted text.
+_BLOCK = frozenset(
+    "address article aside blockquote br dd details div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
+    "header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+)
+_SKIPPED = frozenset({"script", "style", "svg", "template", "noscript"})
+# Furniture, not text: the headings' and the paragraphs' permalinks (¶, ¶7) and the edit button.
+_SKIPPED_CLASSES = frozenset({"headerlink", "md-content__button", "hb-para-link"})
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def lookalike_table() -> dict[str, str]:
+    """Every look-alike code point the display normalisation changes, for the worker to apply too."""
+    table: dict[str, str] = {}
+    for lo, hi in LOOKALIKE_RANGES:
+        for cp in range(lo, hi + 1):
+            mapped = normalise_display(chr(cp))
+            if mapped != chr(cp):
+                table[chr(cp)] = mapped
+    return table
+
+
+def fold(text: str) -> str:
+    """Unify look-alikes and character widths (ＤＸ → DX, ﾃﾞｼﾞﾀﾙ → デジタル) without touching ①②③."""
+    text = normalise_display(text)
+    text = _WIDTH.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    # The only character whose lower case is longer than itself; keeps lower-casing length-preserving.
+    return text.replace("\u0130", "I")
+
+
+def squeeze(text: str) -> str:
+    """Drop whitespace unless it separates two Latin words, so 「NTT 東日本」 and 「NTT東日本」 match alike."""
+    return _LONE_SPACE.sub("", _LATIN_SPACE.sub(" ", text))
+
+
+def normalise(text: str) -> str:
+    """The display form stored in the index: folded and squeezed (lower-casing is left to matching)."""
+    return squeeze(fold(text))
+
+
+def search_key(text: str) -> str:
+    """What matching compares: the stored form, lower-cased (same length as the stored form)."""
+    return normalise(text).lower()
+
+
+def strip_edges(term: str) -> str:
+    """Remove the brackets and punctuation a reader may type around a word."""
+    return _EDGE.sub("", term)
+
+
+@dataclass
+class Section:
+    """A heading with an id inside a page: the anchor results can link to."""
+
+    anchor: str
+    title: str
+    offset: int
+
+
+@dataclass
+class PageText:
+    """The searchable text of one built page."""
+
+    location: str
+    title: str
+    text: str
+    sections: list[Section] = field(default_factory=list)
+    breaks: list[int] = field(default_factory=list)
+    """Offsets where a block (paragraph, cell, heading) ends: snippets show a separator there."""
+
+
+_MARK = "\ue000"
+_BREAK = "\ue001"  # a block boundary: no text for matching, a separator in snippets
+_BREAKS = re.compile(f"{_BREAK}+")
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+# MkDocs writes well-formed HTML: a tag (quoted attribute values may hold ">"), a comment, or text.
+_TOKEN = re.compile(r"""<(/?)([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<!--.*?-->|<![^>]*>|([^<]+)|<""", re.S)
+_ATTR = re.compile(r"""\s([\w:-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_HEADING = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+PERMALINK = re.compile(r'<a (?:[^<>]* )?class="(?:hb-para-link|headerlink)"[^<>]*>[^<]*</a>')
+"""A paragraph's or heading's permalink (a link holding only text): a third of an article's tags. ``extract``
+drops them in one pass before the walk, which would skip them (``_SKIPPED_CLASSES``) tag by tag. The texts on
+either side then reach the walk as one: the same, since MkDocs writes every character reference whole (``&amp;``)."""
+
+
+def _attrs(raw: str) -> dict[str, str]:
+    """Attribute values of a start tag, entities decoded."""
+    return {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "") for m in _ATTR.finditer(raw)}
+
+
+@dataclass
+class _Collected:
+    """Text parts with heading marks, and each heading's id and words, in document order."""
+
+    parts: list[str] = field(default_factory=list)
+    headings: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def _collect(fragment: str) -> _Collected:
+    """Walk the article's tags once: skip furniture, break at blocks, mark headings.
+
+    A tokenizing regex instead of ``html.parser``: at 7,000 pages the parser was most of this stage.
+    """
+    out = _Collected()
+    depth = skip = heading_depth = 0
+    # findall gives plain tuples ("" for a group that did not take part): no match object per token.
+    for closing, tag, raw, data in _TOKEN.findall(fragment):
+        if data:
+            if not skip:
+                text = html.unescape(data)
+                out.parts.append(text.replace(_MARK, "").replace(_BREAK, ""))
+                if heading_depth:
+                    out.headings[-1][1].append(text)
+            continue
+        if not tag:
+            continue  # a comment or declaration
+        tag = tag.lower()
+        void = tag in _VOID or raw.rstrip().endswith("/")
+        if closing:
+            if void:
+                continue
+            if heading_depth and depth == heading_depth:
+                heading_depth = 0
+            depth -= 1
+            if skip:
+                skip -= 1
+            elif tag in _BLOCK:
+                out.parts.append(_BREAK)
+            continue
+        if not void:
+            depth += 1
+        if skip:
+            skip += 0 if void else 1
+            continue
+        # Attributes are parsed only where they matter: a heading's id, a class that may be skipped.
+        maybe_skipped = "class=" in raw and any(c in raw for c in _SKIPPED_CLASSES)
+        attrs = _attrs(raw) if tag in _HEADING or maybe_skipped else {}
+        if tag in _SKIPPED or (maybe_skipped and set(attrs.get("class", "").split()) & _SKIPPED_CLASSES):
+            skip = 0 if void else 1
+            continue
+        if tag in _BLOCK:
+            out.parts.append(_BREAK)
+        if tag in _HEADING:
+            heading_depth = depth
+            out.headings.append((attrs.get("id", ""), []))
+            out.parts.append(_MARK)
+    return out
+
+
+def _close_blocks(chunk: str, start: int, breaks: list[int]) -> str:
+    """Drop the block marks of a chunk (a space where they stood between two Latin words, as squeeze does
+    for white space) and record where they stood, at ``start`` + their offset, for snippets."""
+    out: list[str] = []
+    pos = length = 0
+    for m in _BREAKS.finditer(chunk):
+        out.append(chunk[pos : m.start()])
+        length += m.start() - pos
+        breaks.append(start + length)
+        prev, nxt = chunk[m.start() - 1 : m.start()], chunk[m.end() : m.end() + 1]
+        if prev and nxt and _LATIN.match(prev) and _LATIN.match(nxt):
+            out.append(" ")
+            length += 1
+        pos = m.end()
+    out.append(chunk[pos:])
+    return "".join(out)
+
+
+def extract(location: str, html_text: str, site_name: str = "") -> PageText | None:
+    """The normalised article text of a built page, or None if it has no article."""
+    start = html_text.find('<article class="md-content__inner')
+    end = html_text.rfind("</article>")
+    if not 0 <= start < end:
+        return None
+    # Only the article's content is read: navigation and sidebars are most of a page's HTML.
+    inner = PERMALINK.sub("", html_text[html_text.index(">", start) + 1 : end])
+    found = _collect(inner)
+    if not found.parts and not found.headings:
+        return None
+    head = _TITLE.search(html_text)
+    page_title = html.unescape(head.group(1)) if head else ""
+    text = normalise("".join(found.parts)).strip()
+    sections: list[Section] = []
+    breaks: list[int] = []
+    out: list[str] = []
+    pos = 0
+    for i, marked in enumerate(text.split(_MARK)):
+        chunk = _close_blocks(marked, pos, breaks)
+        if i > 0:
+            anchor, words = found.headings[i - 1]
+            prev, nxt = (out[-1][-1:] if out else ""), chunk[:1]
+            if prev and nxt and _LATIN.match(prev) and _LATIN.match(nxt):
+                out.append(" ")
+                pos += 1
+            breaks.append(pos)
+            if anchor:
+                sections.append(Section(anchor, normalise("".join(words)).strip(), pos))
+        out.append(chunk)
+        pos += len(chunk)
+    joined = "".join(out)
+    kept = sorted({b for b in breaks if 0 < b < len(joined)})
+    headings = [normalise("".join(w)).strip() for _, w in found.headings]
+    title = headings[0] if headings and headings[0] else normalise(page_title).removesuffix(f"-{normalise(site_name)}")
+    return PageText(location, title, joined, sections, kept)
+
+
+def site_pages(site: Path) -> Iterator[tuple[str, Path]]:
+    """Every built HTML page a reader can reach, in a fixed order (the 404 page is not content)."""
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel == "404.html" or rel.split("/")[0] in {SEARCH_DIR, "assets"}:
+            continue
+        yield rel, path
+
+
+def searchable_locations(paths: Iterable[str]) -> list[str]:
+    """The built pages of the generated Markdown files, sorted: everything but the print view.
+
+    Every generated page tells Material not to index it (our index replaces Material's), so the
+    generator's own page list, not Material's index, says what is searchable.
+    """
+    return sorted(p.removesuffix(".md") + ".html" for p in paths if p.endswith(".md") and p != PRINT_PAGE)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Names under which a page (or a heading in it) is the entity's own entry."""
+
+    location: str
+    names: tuple[str, ...]
+
+
+def entities(hb: Handbook) -> list[Entity]:
+    """Municipality, theme, glossary and organisation pages with their names and aliases."""
+    out = [Entity(html_of(entity_page("municipality", m.id)), (m.name,)) for m in hb.municipalities.values()]
+    out += [Entity(html_of(entity_page("theme", t.id)), (t.name, *t.aliases)) for t in hb.themes.values()]
+    out += [Entity(f"glossary.html#g-{g.id}", (g.term, *g.aliases)) for g in hb.glossary.values()]
+    out += [Entity(f"indexes/organisations.html#o-{o.id}", (o.name, *o.aliases)) for o in hb.organisations.values()]
+    return out
+
+
+def synonym_groups(ents: Iterable[Entity]) -> list[list[str]]:
+    """Each entity's names, canonical first: an alias finds the canonical name and vice versa."""
+    return [list(dict.fromkeys(e.names)) for e in ents if len(set(e.names)) > 1]
+
+
+@dataclass(frozen=True)
+class SearchStats:
+    """What the index stage wrote, for progress output and the benchmark."""
+
+    pages: int
+    chars: int
+    index_bytes: int
+    index_name: str
+
+
+def u16len(text: str) -> int:
+    """Length in UTF-16 code units: the worker's string offsets."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def u16_offsets(text: str, offsets: list[int]) -> list[int]:
+    """Character offsets as UTF-16 code units (the worker's string offsets); equal unless the text has astral characters."""
+    if len(text.encode("utf-16-le")) == 2 * len(text):
+        return offsets
+    return [u16len(text[:k]) for k in offsets]
+
+
+def chunks(pages: Sequence[PageText]) -> list[list[int]]:
+    """Consecutive pages grouped until a group holds CHUNK_CHARS characters."""
+    out: list[list[int]] = [[]]
+    size = 0
+    for d, p in enumerate(pages):
+        if size >= CHUNK_CHARS:
+            out.append([])
+            size = 0
+        out[-1].append(d)
+        size += len(p.text)
+    return out if out[0] else []
+
+
+_UTF16 = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
+"""UTF-16 in this machine's byte order, so ``memoryview.cast`` reads its code units as they are."""
+
+
+def grams(text: str) -> set[int]:
+    """Every UTF-16 code unit of a page's lower-cased text and every pair of adjacent units, as integers.
+
+    Code units, because the worker slices its JavaScript strings by code units: a pair that starts inside a
+    character outside the BMP (𠮷) is a gram there, so it must be one here. Integers (a unit, or two units
+    read as one 32-bit number, always above 0xFFFF) because building a set of them is about twice as fast
+    as building two-character strings, the largest cost of the index at national scale.
+    """
+    data = text.lower().encode(_UTF16)
+    n = len(data)
+    odd = max(n - 2, 0)
+    units = memoryview(data).cast("H")
+    even_pairs = memoryview(data[: n - n % 4]).cast("I")
+    odd_pairs = memoryview(data[2 : 2 + odd - odd % 4]).cast("I")
+    return set(units).union(even_pairs, odd_pairs)
+
+
+def gram_key(gram: int) -> str:
+    """The gram as the worker's string: one or two UTF-16 code units (a lone surrogate stays one)."""
+    if gram <= 0xFFFF:
+        return chr(gram)
+    return gram.to_bytes(4, sys.byteorder).decode(_UTF16, "surrogatepass")
+
+
+def postings(pages: Sequence[PageText]) -> dict[int, list[int]]:
+    """For each gram, the pages (in index order) whose text holds it."""
+    return _postings(enumerate(pages))
+
+
+def _postings(numbered: Iterable[tuple[int, PageText]]) -> dict[int, list[int]]:
+    """For each gram, the numbers of the pages whose text holds it, in the order the pages come."""
+    out: dict[int, list[int]] = {}
+    for d, p in numbered:
+        for g in grams(p.text):
+            found = out.get(g)
+            if found is None:
+                out[g] = [d]
+            else:
+                found.append(d)
+    return out
+
+
+_BITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def encode_postings(docs: Sequence[int], total: int) -> str:
+    """Gaps between page numbers in decimal, or a page bitmap when that is shorter (C-level loops only)."""
+    bitmap_len = 4 * -(-((total + 7) // 8) // 3) + 1
+    # Gaps take at least a digit and a comma each: past that bound the bitmap wins without writing them out.
+    if 2 * len(docs) - 1 <= bitmap_len:
+        gaps = ",".join(map(str, itertools.chain(docs[:1], map(operator.sub, docs[1:], docs))))
+        if len(gaps) <= bitmap_len:
+            return gaps
+    flags = bytearray(total)
+    collections.deque(map(flags.__setitem__, docs, itertools.repeat(1)), maxlen=0)
+    bits = int(flags.translate(_BITS)[::-1], 2).to_bytes((total + 7) // 8, "little")
+    return BITMAP_MARK + base64.b64encode(bits).decode("ascii")
+
+
+_Packed = tuple[str, str, str, list[tuple[str, str, int]], array.array]
+"""A PageText as plain tuples and an array: pickled back from a forked process three times as fast."""
+
+
+def _pack(page: PageText | None) -> _Packed | None:
+    """A page as it travels back from a forked process (None stays None)."""
+    if page is None:
+        return None
+    return (page.location, page.title, page.text, [(s.anchor, s.title, s.offset) for s in page.sections],
+            array.array("I", page.breaks))
+
+
+def _unpack(packed: _Packed) -> PageText:
+    """The page again, in the parent process."""
+    location, title, text, sections, breaks = packed
+    return PageText(location, title, text, [Section(*s) for s in sections], breaks.tolist())
+
+
+def _read_share(site: Path, numbered: Sequence[tuple[int, str]], site_name: str,
+                ) -> tuple[list[_Packed | None], dict[int, array.array]]:
+    """Extract some pages and index their grams under the given page numbers: one process's share, packed."""
+    pages = [extract(rel, (site / rel).read_text(encoding="utf-8"), site_name) if (site / rel).is_file() else None
+             for _, rel in numbered]
+    found = _postings((d, page) for (d, _), page in zip(numbered, pages, strict=True) if page is not None)
+    return [_pack(p) for p in pages], {g: array.array("I", docs) for g, docs in found.items()}
+
+
+def _runs(site: Path, numbered: list[tuple[int, str]], count: int) -> list[list[tuple[int, str]]]:
+    """``count`` runs of consecutive pages with about the same work each (so postings merge by concatenation)."""
+    sizes = [max((site / rel).stat().st_size - CHROME_BYTES, 1_000) if (site / rel).is_file() else 0 for _, rel in numbered]
+    total = sum(sizes)
+    runs: list[list[tuple[int, str]]] = []
+    done = start = 0
+    for k in range(1, count):
+        cut = start
+        while cut < len(sizes) and done + sizes[cut] / 2 < total * k / count:
+            done += sizes[cut]
+            cut += 1
+        runs.append(numbered[start:cut])
+        start = cut
+    runs.append(numbered[start:])
+    return runs
+
+
+def read_pages(site: Path, locations: Sequence[str], site_name: str) -> tuple[list[PageText], dict[int, array.array]]:
+    """Every searchable page's text and the postings of its grams, on two cores for a large site."""
+    numbered = list(enumerate(locations))
+    slots = _runs(site, numbered, cores.SHARES) if cores.worth_it(len(locations), PARALLEL_PAGES) else [numbered]
+    if len(slots) == 1:
+        shares = [_read_share(site, numbered, site_name)]
+    else:
+        shares = cores.shared(_read_share, [(site, slot, site_name) for slot in slots])
+    by_number: dict[int, PageText] = {}
+    merged: dict[int, array.array] = {}
+    for slot, (pages, found) in zip(slots, shares, strict=True):
+        by_number.update((d, _unpack(page)) for (d, _), page in zip(slot, pages, strict=True) if page is not None)
+        for g, docs in found.items():  # the shares are consecutive runs: each list continues the previous one
+            have = merged.get(g)
+            if have is None:
+                merged[g] = docs
+            else:
+                have.extend(docs)
+    kept = sorted(by_number)
+    if len(kept) < len(locations):  # pages without an article: renumber without gaps
+        new = {d: i for i, d in enumerate(kept)}
+        merged = {g: array.array("I", [new[d] for d in docs]) for g, docs in merged.items()}
+    return [by_number[d] for d in kept], merged
+
+
+def shard_of(gram: str, shards: int) -> int:
+    """FNV-1a over the gram's UTF-16 code units; the worker computes the same."""
+    h = 0x811C9DC5
+    data = gram.encode("utf-16-le", "surrogatepass")
+    for i in range(0, len(data), 2):
+        h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return h & (shards - 1)
+
+
+def shard_count(encoded_bytes: int) -> int:
+    """A power of two that keeps shards near SHARD_BYTES."""
+    n = 1
+    while n < MAX_SHARDS and encoded_bytes / n > SHARD_BYTES:
+        n *= 2
+    return n
+
+
+def script(payload: object) -> str:
+    """One index file: a script from file://, JSON between the parentheses over http."""
+    return f"{SCRIPT_PREFIX}{_dumps(payload)}{SCRIPT_SUFFIX}"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    """JSON escapes for the lone surrogates of grams cut inside a character: UTF-8 cannot hold them raw."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _dumps(data: object) -> str:
+    """The index files are scripts (``self.__hb(…)``): their JSON is written for a script context."""
+    return escape.json_text(data, separators=(",", ":"), sort_keys=False)
+
+
+def index_files(pages: Sequence[PageText], ents: list[Entity], found: Mapping[int, Sequence[int]]) -> dict[str, str]:
+    """Every file of the index by name: manifest, gram shards and text chunks (``found``: the pages' postings)."""
+    groups = chunks(pages)
+    chunk_of = {d: c for c, docs in enumerate(groups) for d in docs}
+    encoded = {gram_key(g): encode_postings(docs, len(pages)) for g, docs in found.items()}
+    shards = shard_count(sum(len(g) + len(v) + 6 for g, v in encoded.items()))
+    sharded: list[dict[str, str]] = [{} for _ in range(shards)]
+    for g in sorted(encoded):
+        sharded[shard_of(g, shards)][g] = encoded[g]
+    known = {p.location for p in pages}
+    manifest = {
+        "format": FORMAT,
+        "normalise": {
+            "lookalike": LOOKALIKE_CLASS,
+            "table": lookalike_table(),
+            "width": WIDTH_CLASS,
+            "space": SPACE_CLASS,
+            "latin": LATIN_CLASS,
+            "edge": EDGE_PUNCT_CLASS,
+        },
+        "docs": [[p.location, p.title, chunk_of[d]] for d, p in enumerate(pages)],
+        "shards": shards,
+        "entities": [[e.location, [normalise(n) for n in e.names]] for e in ents if e.location.split("#")[0] in known],
+        "synonyms": [[normalise(n) for n in g] for g in synonym_groups(ents)],
+    }
+    files = {"manifest.js": script(manifest)}
+    files.update((f"g{i}.js", _escape_surrogates(script({"shard": i, "grams": grams_}))) for i, grams_ in enumerate(sharded))
+    for c, docs in enumerate(groups):
+        texts = [[d, pages[d].text, [[s.anchor, s.title, u16] for s, u16 in zip(pages[d].sections, u16_offsets(
+                    pages[d].text, [s.offset for s in pages[d].sections]), strict=True)],
+                  u16_offsets(pages[d].text, pages[d].breaks)] for d in docs]
+        files[f"t{c}.js"] = script({"chunk": c, "docs": texts})
+    return files
+
+
+def write_index(site: Path, hb: Handbook, locations: Iterable[str], site_name: str = "") -> SearchStats:
+    """Replace Material's search index in a built site with ours: a stub for Material and the index folder."""
+    out = site / SEARCH_DIR
+    stub_path = out / "search_index.json"
+    material = json.loads(stub_path.read_text(encoding="utf-8")) if stub_path.exists() else {}
+    pages, found = read_pages(site, list(locations), site_name)
+    files = {name: content.encode("utf-8") for name, content in index_files(pages, entities(hb), found).items()}
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    name = f"{INDEX_STEM}.{digest.hexdigest()[:12]}"
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob(f"{INDEX_STEM}.*"):
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    folder = out / name
+    folder.mkdir()
+    for file_name, data in files.items():
+        (folder / file_name).write_bytes(data)
+    config = dict(material.get("config", {}))
+    config["handbook"] = {"index": f"{SEARCH_DIR}/{name}", "format": FORMAT}
+    stub = _dumps({"config": config, "docs": []})
+    stub_path.write_text(stub, encoding="utf-8")
+    (out / "search_index.js").write_text(f"var __index = {stub}", encoding="utf-8")
+    return SearchStats(len(pages), sum(len(p.text) for p in pages), sum(map(len, files.values())), name)

@@ -1,0 +1,1 @@
+"""Contributors' tools: a new entry's skeleton, the field reference, the live preview."""
