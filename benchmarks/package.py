@@ -21,8 +21,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from generator.build import build  # noqa: E402
-from generator.publish.offline import ARCHIVE_NAME, DIST_DIR  # noqa: E402
 from generator.pages.printview import PDF_NAME  # noqa: E402
+from generator.publish.offline import ARCHIVE_NAME, DIST_DIR  # noqa: E402
 
 COPIED = ("content", "seeds", "data", "overrides", "mkdocs.yml")
 
