@@ -8,8 +8,8 @@ For each payload of ``tests/fuzz_payloads.py``:
   once, optional fields included (absent ones are added); the seed's body, heading and quoted paragraphs get it
   too. The tree is built with ``python -m generator build`` and every page kind is opened in Debian's Chromium,
   served over http and as file://, focused, hovered and with every tooltip opened. Nothing may open a dialog, carry
-  an ``on*`` attribute or a javascript:/data:/vbscript: URL, hold a title that Material's tooltip (innerHTML) would
-  turn into such markup, add script-capable elements, request anything off the origin, or lose the page's title or
+  an ``on*`` attribute or a javascript:/data:/vbscript: URL, show a title in a tooltip as markup, add script-capable
+  elements, request anything off the origin, or lose the page's title or
   edit button; the payload must be readable as text where the field is shown.
 * every position the schema refuses (ids, dates, readings, URLs that are not http(s), …) gets it in a second copy,
   and ``python -m generator check`` must fail with a Japanese ``path:line: field:`` message for each, no traceback.
@@ -503,8 +503,8 @@ STIR = """async (titles) => {
       try { el.dispatchEvent(ev); } catch (e) {}
     }
   }
-  // Material's content.tooltips shows an element's title when it is hovered or focused, and writes it with innerHTML:
-  // open the tooltip of each distinct title in turn, giving Material a moment to render it.
+  // Tooltips show an element's title when it is hovered or focused: open the tooltip of each distinct title in turn,
+  // giving the page a moment to render it (INSPECT then looks at what every tooltip holds).
   const opened = new Set();
   for (const el of document.querySelectorAll('.md-content [title]')) {
     const title = el.getAttribute('title');
@@ -514,6 +514,9 @@ STIR = """async (titles) => {
     el.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
     try { el.focus({preventScroll: true}); } catch (e) {}
     await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const made of document.querySelectorAll('.md-tooltip2 *, .md-tooltip *, .hb-tooltip *, [role="tooltip"] *')) {
+      (window.__hbTipMarkup = window.__hbTipMarkup || []).push(`<${made.tagName.toLowerCase()} ${made.getAttributeNames().join(' ')}>`);
+    }
     el.dispatchEvent(new MouseEvent('mouseleave'));
     try { el.blur(); } catch (e) {}
   }
@@ -540,15 +543,12 @@ INSPECT = """async () => {
       }
     }
   }
-  // What Material's tooltip would make of each title (innerHTML), parsed inert in a template: no element may come of it
-  // that runs script or loads anything.
-  const sink = document.createElement('template');
-  for (const el of document.querySelectorAll('[title]')) {
-    sink.innerHTML = el.getAttribute('title') || '';
-    for (const made of sink.content.querySelectorAll('*')) {
-      const tag = made.tagName.toLowerCase();
-      const risky = DANGER.includes(tag) || made.getAttributeNames().some((n) => /^on/i.test(n) || URL_ATTRS.includes(n.toLowerCase()));
-      if (risky) out.titles.push(`<${el.tagName.toLowerCase()} title> makes <${tag} ${made.getAttributeNames().join(' ')}>`);
+  // Whatever shows a title as a tooltip (a11y.js's glossary tooltip; Material's, were content.tooltips ever switched
+  // on) must show it as text: an element inside a tooltip came from markup in a title (STIR notes those it opened).
+  for (const made of window.__hbTipMarkup || []) out.titles.push(`an opened tooltip held ${made}`);
+  for (const tip of document.querySelectorAll('.md-tooltip2, .md-tooltip, .hb-tooltip, [role="tooltip"]')) {
+    for (const made of tip.querySelectorAll('*')) {
+      out.titles.push(`tooltip ${tip.className || tip.id} holds <${made.tagName.toLowerCase()} ${made.getAttributeNames().join(' ')}>`);
     }
   }
   if (!content) return out;
@@ -660,7 +660,7 @@ def both_schemes(browser: Any, site: Path, pages: list[str]) -> dict[str, Visit]
 # Counts for the summary.
 
 STATS: Counter[str] = Counter()
-PROBLEM_KINDS = ("dialog", "request leaving", "navigated", "on* attribute", "dangerous URL", "Material's tooltip", "more <",
+PROBLEM_KINDS = ("dialog", "request leaving", "navigated", "on* attribute", "dangerous URL", "in a tooltip", "more <",
                  "readable as text", "edit button", "broken <title>", "<h1>", "<title>", "definition", "no .md-content")
 FINDINGS: list[str] = []
 
@@ -796,7 +796,7 @@ def test_payload_runs_nothing(name: str, builds: Futures, baseline: dict[str, An
             where = f"{scheme} {rel}"
             problems += [f"{where}: on* attribute {a}" for a in info["on"]]
             problems += [f"{where}: dangerous URL {a}" for a in info["urls"]]
-            problems += [f"{where}: title rendered as HTML by Material's tooltip: {a}" for a in info["titles"]]
+            problems += [f"{where}: title rendered as HTML in a tooltip: {a}" for a in info["titles"]]
             base_danger = control_pages[rel]["danger"]
             problems += [f"{where}: {n - base_danger.get(tag, 0)} more <{tag}> in the content"
                          for tag, n in info["danger"].items() if n > base_danger.get(tag, 0)]

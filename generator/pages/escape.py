@@ -4,7 +4,6 @@ Each function names the context its result may be placed in, and nothing else ma
 
 - ``markdown``: running Markdown text (a table cell, a list item, a heading, a link label);
 - ``html``: raw HTML written inside a Markdown page, as element text or a quoted attribute value;
-- ``tooltip``: a ``title`` attribute, which Material's tooltips turn into HTML;
 - ``slug``: an id inside an attribute list, an ``id="…"`` or a URL fragment (validated, never escaped);
 - ``url``: a link target inside such raw HTML (``href="…"``), validated and percent-encoded;
 - ``front_matter``: a value of the YAML front matter MkDocs reads (Material prints title/description raw);
@@ -74,12 +73,6 @@ def slug(value: str) -> Markup:
     if not isinstance(value, str) or not _SLUG.fullmatch(value):
         raise UnsafeId(f"識別子に使えない文字があります: {str(value)[:60]!r}")
     return Markup(value)
-
-
-def tooltip(text: str) -> Markup:
-    """A ``title`` attribute that Material's tooltips (``content.tooltips``) show: they insert the attribute's value
-    as HTML, so the text is HTML-escaped once for them and then made inert for the page like any raw HTML."""
-    return html(_html.escape(str(text), quote=True))
 
 
 _URL_KEEP = ":/?#@$&+,;=%-.~"

@@ -105,7 +105,7 @@ class Tooltips:
 @functools.lru_cache(maxsize=4096)
 def _abbr(name: str, term: str, definition: str) -> str:
     """A term's ``<abbr>``, the same on every page that wraps it."""
-    return f'<abbr title="{escape.tooltip(f"{term}: {definition}")}" tabindex="0">{escape.html(name)}</abbr>'
+    return f'<abbr title="{escape.html(f"{term}: {definition}")}" tabindex="0">{escape.html(name)}</abbr>'
 
 
 def longest_first(names: Iterable[str]) -> str:
@@ -259,7 +259,6 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         md=escape.markdown,
         h=escape.html,
-        tooltip=escape.tooltip,
         url=escape.url,
         id=escape.slug,
         fm=escape.front_matter,

@@ -1,23 +1,52 @@
 // 自治体DXハンドブック: accessibility fixes that need script (issue 6).
 //
-// Escape hides the glossary tooltip that is showing (WCAG 2.1 SC 1.4.13: content shown on hover
-// or focus must be dismissible without moving the pointer or the focus). Material 9.8.1's
-// content.tooltips keeps it open until focus or pointer leaves the term. The tooltip comes back
-// the next time focus or the pointer moves to an element.
+// Glossary tooltips. A term (<abbr title tabindex="0">) shows its definition while it is hovered or focused, in a
+// tooltip linked to it by aria-describedby, and Escape hides it without moving the focus (WCAG 2.1 SC 1.4.13).
+// Material's own content.tooltips is off: it writes every title with innerHTML, including the titles it puts on
+// truncated navigation labels, so a heading's text would become markup. Here the text is only ever textContent.
 (function () {
   "use strict";
-  var root = document.documentElement;
-  document.addEventListener("keydown", function (ev) {
-    if (ev.key === "Escape" && document.querySelector(".md-tooltip2--active")) {
-      root.classList.add("hb-tooltips-dismissed");
-    }
-  });
-  function restore() {
-    root.classList.remove("hb-tooltips-dismissed");
+  var tip = null;
+  var owner = null;
+  function hide() {
+    if (tip) tip.hidden = true;
+    if (owner) owner.removeAttribute("aria-describedby");
+    owner = null;
   }
-  document.addEventListener("focusin", restore);
-  document.addEventListener("pointerover", restore);
+  function show(term) {
+    if (!tip) {
+      tip = document.createElement("div");
+      tip.id = "hb-tooltip";
+      tip.className = "hb-tooltip";
+      tip.setAttribute("role", "tooltip");
+      document.body.appendChild(tip);
+    }
+    var text = term.getAttribute("data-hb-title");
+    if (text === null) {
+      text = term.getAttribute("title") || "";
+      term.setAttribute("data-hb-title", text);
+      term.removeAttribute("title");  // the browser's own tooltip would show the same text a second time
+    }
+    tip.textContent = text;
+    var box = term.getBoundingClientRect();
+    tip.style.left = Math.max(8, Math.min(box.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - 330)) + "px";
+    tip.style.top = box.bottom + window.scrollY + 6 + "px";
+    tip.hidden = false;
+    owner = term;
+    term.setAttribute("aria-describedby", tip.id);
+  }
+  function termOf(ev) {
+    return ev.target instanceof Element ? ev.target.closest(".md-content abbr[title], .md-content abbr[data-hb-title]") : null;
+  }
+  document.addEventListener("focusin", function (ev) { var t = termOf(ev); if (t) show(t); else hide(); });
+  document.addEventListener("pointerover", function (ev) { var t = termOf(ev); if (t) show(t); });
+  document.addEventListener("pointerout", function (ev) { if (termOf(ev) && document.activeElement !== owner) hide(); });
+  document.addEventListener("focusout", function (ev) { if (termOf(ev)) hide(); });
+  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") hide(); });
+})();
 
+(function () {
+  "use strict";
   // Material 9.8.1 renders the search panel as role="dialog" without a name (axe: aria-dialog-name);
   // screen readers would announce an unnamed dialog. Name it here rather than copying the partial.
   var search = document.querySelector('.md-search[role="dialog"]');
