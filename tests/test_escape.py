@@ -137,9 +137,9 @@ def test_markdown_text_is_one_line() -> None:
 def test_materials_tooltips_stay_off() -> None:
     """Material's content.tooltips writes every title with innerHTML, also the ones it puts on truncated navigation
     labels from their text: on, a heading or name would become markup. The glossary's tooltip is a11y.js's own."""
-    from tests.conftest import ROOT
-
     from mkdocs.utils.yaml import yaml_load
+
+    from tests.conftest import ROOT
 
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as fh:
         assert "content.tooltips" not in yaml_load(fh)["theme"]["features"]
