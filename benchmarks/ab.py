@@ -34,7 +34,7 @@ if str(REPO) not in sys.path:
 
 from benchmarks.corpus import PROFILES, WRITERS, copy_support  # noqa: E402
 
-MKDOCS_SECONDS = re.compile(r"サイト: .*\(([\d.]+) 秒\)")
+MKDOCS_SECONDS = re.compile(r"サイト: .*\((?:MkDocs )?([\d.]+) 秒\)")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The PDF is printed by headless Chromium with Japanese fonts; as root, install them if missing
-# (without them the build still succeeds and says the PDF was skipped).
+# (without Chromium the build fails with a clear message; add --no-package to skip the PDF and offline copy).
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)

@@ -150,7 +150,7 @@ def test_from_file_navigation_search_tooltips_without_network(browser, offline_r
         abbr = page.locator("article abbr[title]").first
         definition = str(abbr.get_attribute("title"))
         abbr.hover()
-        tooltip = page.locator(".md-tooltip2--active")
+        tooltip = page.locator("#hb-tooltip")  # the glossary tooltip of overrides/assets/javascripts/a11y.js
         tooltip.wait_for(state="visible", timeout=5_000)
         assert definition[:20] in tooltip.inner_text()
 
