@@ -81,8 +81,7 @@ class Block:
 class Body:
     """An article's text as its seed and its curation give it; its blocks are made when first asked for.
 
-    Only the article's own page shows them, so at national scale each render process makes the blocks of the articles
-    it renders, on both cores (made for all 5,000 articles here, they were a tenth of the generator's serial time).
+    Only the article's own page shows them, so they are made when that page is rendered, not for every article up front.
     Bodies are equal when their seed lines and curation are, which is what the live preview compares.
     """
 

@@ -343,7 +343,7 @@ class Renderer:
 
 
 def render(hb: Handbook, ix: CrossIndex, site: dict[str, str], a11y_results: a11y.Results | None = None) -> list[Page]:
-    """All generated files, long pages cut into parts (generator/paging.py), sorted by path."""
+    """All generated files, long pages cut into parts (generator/pages/paging.py), sorted by path."""
     pages = Renderer(hb, ix, site, a11y_results).pages()
     paged = paging.paginate(((p.path, p.content) for p in pages), keep=frozenset({printview.PRINT_PAGE}))
     return sorted((Page(path, content) for path, content in paged), key=lambda p: p.path)

@@ -110,8 +110,7 @@ def write_tree(pages: Iterable[Page], out: Path) -> WriteStats:
 
 def write_files(out: Path, pages: Iterable[Page]) -> tuple[int, int, set[str]]:
     """Write pages under ``out`` (already claimed), skipping unchanged bytes: how many were written, how many
-    were unchanged, and every target, for ``remove_stale``. Two processes may write into one folder at once
-    (generator/in_two.py), each its own files.
+    were unchanged, and every target, for ``remove_stale``.
 
     Paths are strings and ``os`` calls throughout: ``Path`` objects (hashing, parsing) were a third of writing
     7,000 files.
