@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.corpus import PROFILES, WRITERS, copy_support  # noqa: E402
+from benchmarks.corpus import PROFILES, RIGHTS, WRITERS, copy_support  # noqa: E402
 
 MKDOCS_SECONDS = re.compile(r"サイト: .*\((?:MkDocs )?([\d.]+) 秒\)")
 
@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--b", type=Path, default=REPO, help="B(比べる側。既定: このチェックアウト)")
     p.add_argument("--articles", type=int, default=1000, help="記事数(100、1000、5000)")
     p.add_argument("--profile", choices=PROFILES, default="even", help="コーパスの形(benchmarks/corpus.py)")
+    p.add_argument("--rights", choices=RIGHTS, default="mixed",
+                   help="記事の rights: mixed(約 2 割が本文を掲載)、all(全記事)、none(rights のない古いコミットと比べるとき)")
     p.add_argument("--rounds", type=int, default=3, help="A・B の組を何回ビルドするか")
     shm = Path("/dev/shm")
     p.add_argument("--workdir", type=Path, default=shm if shm.is_dir() else None,
@@ -149,9 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="handbook-ab-", dir=args.workdir))
     try:
         master = work / "corpus"
-        corpus = WRITERS[args.profile](args.articles, master).write()
+        corpus = WRITERS[args.profile](args.articles, master, rights=args.rights).write()
         print(f"A = {sides['A']}\nB = {sides['B']}\n記事 {corpus.articles:,}、自治体 {corpus.bodies:,}、人物 {corpus.people:,}、"
-              f"profile={args.profile}、rounds={args.rounds}、作業フォルダ {work}\n", flush=True)
+              f"profile={args.profile}、rights={args.rights}、rounds={args.rounds}、作業フォルダ {work}\n", flush=True)
         root = work / "root"
         commands = {label: build_command(side, root) for label, side in sides.items()}
         runs: list[Run] = []

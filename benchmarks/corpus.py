@@ -157,6 +157,19 @@ def _dump(data: Any, header: str) -> str:
     return header + yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=10_000)
 
 
+def _rights(publisher: str | None, url: str | None, i: int) -> dict[str, str] | None:
+    """About a fifth of the articles may be republished, as real coverage has it: a town's own 広報誌 under the
+    government's terms of use, every other note under CC BY; the rest keep the default ``unknown`` (no body).
+    Decided without the random generator, so the rest of the corpus is the same as without rights."""
+    if url is None:
+        return None
+    if publisher == "広報誌":
+        return {"licence": "政府標準利用規約-2.0", "url": "https://example.jp/terms-of-use"}
+    if publisher == "note" and i % 2:
+        return {"licence": "CC-BY-4.0"}
+    return None
+
+
 def _partial_date(rng: random.Random) -> str | None:
     """Publication dates 2016–2025 at day, month or year precision, some unknown."""
     roll = rng.random()
@@ -192,8 +205,12 @@ class Writer:
     seed = "handbook-benchmark-{n}"
     required: tuple[str, ...] = ()
 
-    def __init__(self, articles: int, root: Path, repo: Path = REPO) -> None:
+    def __init__(self, articles: int, root: Path, repo: Path = REPO, rights: str = "mixed") -> None:
         self.n = articles
+        self.rights = rights
+        """``mixed``: about a fifth may be republished (``_rights``); ``all``: every one (the most work per article);
+        ``none``: no ``rights`` key and no events' ``themes``, the schema of checkouts from before them (there, every
+        body is published; here, none)."""
         self.root = root
         self.repo = repo
         self.rng = random.Random(self.seed.format(n=articles))
@@ -314,7 +331,7 @@ class Writer:
             if len(munis) > 1:
                 kp["municipality"] = rng.choice(munis).id
             key_points.append(kp)
-        quotes = []
+        quotes: list[dict[str, Any]] = []
         speakers: list[str] = []
         for _ in range(self.quote_count(munis, long)):
             para = rng.choice(paras)
@@ -334,12 +351,24 @@ class Writer:
                 ev["municipality"] = rng.choice(munis).id
             if rng.random() < 0.7:
                 ev["para"] = rng.choice(paras)
+            if self.rights != "none":  # evidence for its body (no draw: the rest of the corpus stays the same)
+                ev["themes"] = [themes[0]]
             events.append(ev)
+        if len(munis) > 1:  # every body of the article gets evidence where there are key points enough, as check asks
+            for kp, body in zip(key_points, munis, strict=False):
+                kp["municipality"] = body.id
+        covered = {kp.get("municipality") for kp in key_points} | {ev.get("municipality") for ev in events}
+        if len(munis) > 1:
+            munis = [b for b in munis if b.id in covered]
+        summary = f"{topic}の{tname}についての架空の記事。実在の記事の段落を並べ替えて作ったベンチマーク用の本文です。"
+        own = len(summary) + sum(len(kp["text"]) for kp in key_points)
+        while quotes and sum(len(q["text"]) for q in quotes) >= own:
+            quotes.pop()  # quotes stay below the handbook's own text about the article, as check requires
         data: dict[str, Any] = {
             "id": aid, "seed": seed_name, "sha256": sha, "title": title,
             "publisher": rng.choice(PUBLISHERS), "author": None if rng.random() < 0.5 else rng.choice(FAMILY) + rng.choice(GIVEN),
             "date": _partial_date(rng), "url": None if rng.random() < 0.3 else f"https://example.jp/dx/{i:05d}",
-            "summary": f"{topic}の{tname}についての架空の記事。実在の記事の段落を並べ替えて作ったベンチマーク用の本文です。",
+            "summary": summary,
             "body": [{"start": 5, "end": len(lines) - 1}],
             "headings": [{"line": n, "level": 2} for n in heads],
             "municipalities": [b.id for b in munis],
@@ -350,6 +379,11 @@ class Writer:
             "quotes": quotes,
             "events": events,
         }
+        if self.rights == "all":
+            data["url"] = data["url"] or f"https://example.jp/dx/{i:05d}"
+            data["rights"] = {"licence": "CC-BY-4.0"}
+        elif self.rights == "mixed" and (rights := _rights(data["publisher"], data["url"], i)) is not None:
+            data["rights"] = rights
         return aid, _dump(data, f"# 記事: {title}\n"), seed_name + "\0" + text
 
     def write(self) -> Corpus:
@@ -395,8 +429,8 @@ class SkewedWriter(Writer):
     seed = "handbook-benchmark-skewed-{n}"
     required = tuple(name for name, _ in HEAVY)
 
-    def __init__(self, articles: int, root: Path, repo: Path = REPO) -> None:
-        super().__init__(articles, root, repo)
+    def __init__(self, articles: int, root: Path, repo: Path = REPO, rights: str = "mixed") -> None:
+        super().__init__(articles, root, repo, rights)
         rng, scale = self.rng, articles / 5_000
         by_name = {b.name: b for b in self.bodies}
         self.heavy = [by_name[name] for name, _ in HEAVY]
@@ -509,7 +543,10 @@ def copy_support(dest: Path, repo: Path = REPO) -> None:
             shutil.copy2(src, dest / name)
 
 
-def write_corpus(dest: Path, articles: int, repo: Path = REPO, profile: str = "even") -> Corpus:
-    """A complete, buildable checkout at ``dest`` holding the synthetic corpus of one size and profile."""
+RIGHTS = ("mixed", "all", "none")
+
+
+def write_corpus(dest: Path, articles: int, repo: Path = REPO, profile: str = "even", rights: str = "mixed") -> Corpus:
+    """A complete, buildable checkout at ``dest`` holding the synthetic corpus of one size, profile and rights mix."""
     copy_support(dest, repo)
-    return WRITERS[profile](articles, dest, repo).write()
+    return WRITERS[profile](articles, dest, repo, rights).write()

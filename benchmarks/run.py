@@ -6,7 +6,7 @@ written to a temporary folder (``--keep DIR`` to keep it), built exactly as ``py
 generator build`` does, and measured: stage times, peak RSS, pages, site bytes, the heaviest
 page and the search index. The last line is machine-readable:
 
-    RESULT articles=N pages=P total_s=T generator_s=G peak_rss_mb=M max_page_kb=K search_bytes=B profile=even
+    RESULT articles=N pages=P total_s=T generator_s=G peak_rss_mb=M max_page_kb=K search_bytes=B profile=even rights=mixed
 
 Comparing two checkouts of the generator on the same corpus: benchmarks/ab.py.
 """
@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.corpus import PROFILES, write_corpus  # noqa: E402
+from benchmarks.corpus import PROFILES, RIGHTS, write_corpus  # noqa: E402
 from generator.build import build  # noqa: E402
 
 # Timing keys the build reports, in pipeline order, with their table labels.
@@ -200,14 +200,15 @@ def progress_sink(quiet: bool) -> Callable[[str], None]:
     return lambda msg: print(f"[benchmark] {msg}", file=sys.stderr, flush=True)
 
 
-def run(articles: int, workdir: Path, quiet: bool, settled: bool = False, profile: str = "even") -> str:
+def run(articles: int, workdir: Path, quiet: bool, settled: bool = False, profile: str = "even",
+        rights: str = "mixed") -> str:
     """Generate, build and measure one size and profile (after ``settle`` if asked); return the table and RESULT line
     as text."""
     say = progress_sink(quiet)
     system = file_system(workdir)
     waited = settle(system, say, lambda: warm_up(say)) if settled else None
     t0 = time.perf_counter()
-    corpus = write_corpus(workdir, articles, profile=profile)
+    corpus = write_corpus(workdir, articles, profile=profile, rights=rights)
     say(f"コーパス: 記事 {corpus.articles}、自治体 {corpus.bodies}、人物 {corpus.people} ({time.perf_counter() - t0:.1f} 秒、計測外)")
     speed_before = machine_speed()
     started, cpu_before = time.perf_counter(), cpu_seconds()
@@ -225,6 +226,7 @@ def run(articles: int, workdir: Path, quiet: bool, settled: bool = False, profil
     rows += [(key, f"{value:.2f} s") for key, value in timings.items() if key not in known]
     rows += [
         ("プロファイル (profile)", profile),
+        ("記事の rights", rights),
         ("生成器 (generator: load〜write)", f"{generator_s:.2f} s"),
         ("合計 (total)", f"{total:.2f} s"),
         ("CPU 時間 (user+sys, self+children)", f"{cpu:.2f} s"),
@@ -246,7 +248,8 @@ def run(articles: int, workdir: Path, quiet: bool, settled: bool = False, profil
     lines.append("")
     lines.append(
         f"RESULT articles={corpus.articles} pages={stats.pages} total_s={total:.2f} generator_s={generator_s:.2f} "
-        f"peak_rss_mb={rss:.0f} max_page_kb={stats.max_page_bytes / 1000:.1f} search_bytes={stats.search_bytes} profile={profile}"
+        f"peak_rss_mb={rss:.0f} max_page_kb={stats.max_page_bytes / 1000:.1f} search_bytes={stats.search_bytes} "
+        f"profile={profile} rights={rights}"
     )
     return "\n".join(lines)
 
@@ -265,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--articles", type=int, default=100, help="記事数(100、1000、5000)")
     p.add_argument("--profile", choices=PROFILES, default="even",
                    help="コーパスの形: even(既定、記事を人口に応じて散らす)、skewed(少数の団体に記事が集中し、半分が長い記事)")
+    p.add_argument("--rights", choices=RIGHTS, default="mixed",
+                   help="記事の rights: mixed(既定、約 2 割が本文を掲載)、all(全記事が本文を掲載。最も重い)、none(rights なし)")
     p.add_argument("--keep", type=Path, help="コーパスとサイトをこのフォルダに残す(空のフォルダ)")
     p.add_argument("--quiet", action="store_true", help="進行状況を表示しない(CI=true でも同じ)")
     p.add_argument("--settle", action="store_true",
@@ -273,11 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     quiet = args.quiet or os.environ.get("CI") == "true"
     if args.keep:
-        print(run(args.articles, args.keep.resolve(), quiet, args.settle, args.profile))
+        print(run(args.articles, args.keep.resolve(), quiet, args.settle, args.profile, args.rights))
         return 0
     workdir = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
     try:
-        print(run(args.articles, workdir, quiet, args.settle, args.profile))
+        print(run(args.articles, workdir, quiet, args.settle, args.profile, args.rights))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -33,12 +33,53 @@ CHROMIUM_ARGS = [
 
 BROWSER_FIXTURES = {"browser", "page"}
 
+# What makes a test ``slow``: it builds a site with MkDocs, runs Java, Chromium or ``python -m generator`` in a
+# subprocess per case, or writes a benchmark corpus. A name is a fixture the test uses (directly or through another
+# fixture) or the test function itself (every parametrisation of it).
+SLOW_FIXTURES = {
+    "handbook_root",  # the real handbook built with MkDocs; site_dir, docs_dir, http_url, the PDF and offline copy rest on it
+}
+SLOW_IN_FILE: dict[str, set[str]] = {
+    "test_benchmark_smoke.py": {
+        "run",  # runs the benchmark: corpus, generator and MkDocs
+        "test_the_corpus_is_deterministic_and_uses_real_codes_names_and_readings",
+        "test_the_corpus_passes_check_strict",
+        "test_the_skewed_corpus_is_deterministic_concentrated_long_and_passes_check",
+        "test_the_skewed_profile_makes_more_pages_than_the_even_one",
+    },
+    "test_build_robustness.py": {
+        "built",  # the mini handbook built with MkDocs by python -m generator build
+        "test_site_and_dist_get_the_mode_the_umask_allows",
+        "test_mkdocs_warning_about_a_generated_page_names_its_content_file",
+    },
+    "test_cli.py": {"test_failed_build_never_replaces_a_good_site"},
+    "test_contributing.py": {"test_a_new_article_added_by_following_the_guide_appears_everywhere"},
+    "test_determinism.py": {"test_two_builds_are_byte_identical"},
+    "test_fuzz.py": {"checks"},  # python -m generator check once per payload
+    "test_hostile_input.py": {"mini_root"},  # every test on a mini copy runs python -m generator in a subprocess
+    "test_parallel_mkdocs.py": {
+        "test_split_build_is_byte_identical",
+        "test_each_part_renders_every_other_page",
+        "test_broken_anchor_fails_a_single_process_build",
+        "test_broken_link_fails_the_split_build",
+    },
+    "test_pdf.py": {"test_chromium_prints_with_javascript_off"},
+    "test_preview.py": {"corpus"},  # a 100-article benchmark corpus
+    "test_safe_rendering.py": {"hostile_site"},
+    "test_scale_layouts.py": {"wide_site"},
+}
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that drives Chromium ``browser``, so ``pytest -m "not browser"`` is the fast subset."""
+    """Mark every test that drives Chromium ``browser`` and every test that builds with MkDocs or the like ``slow``
+    (see SLOW_FIXTURES and SLOW_IN_FILE), so ``pytest -m "not browser and not slow"`` is the fast subset."""
     for item in items:
-        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if BROWSER_FIXTURES & fixtures:
             item.add_marker(pytest.mark.browser)
+        names = fixtures | {getattr(item, "originalname", item.name)}
+        if SLOW_FIXTURES & fixtures or SLOW_IN_FILE.get(item.path.name, set()) & names:
+            item.add_marker(pytest.mark.slow)
 
 
 @functools.cache

@@ -21,7 +21,7 @@ STAGE_ROW = re.compile(r"^\| .*?\((\w+)\) +\| ([\d.]+) s \|$")
 """A stage's row of the table, e.g. ``| 描画 (render)  | 0.48 s |``."""
 RESULT = re.compile(
     r"^RESULT articles=100 pages=(\d+) total_s=([\d.]+) generator_s=([\d.]+) peak_rss_mb=(\d+) "
-    r"max_page_kb=([\d.]+) search_bytes=(\d+) profile=(even|skewed)$"
+    r"max_page_kb=([\d.]+) search_bytes=(\d+) profile=(even|skewed) rights=(mixed|all|none)$"
 )
 
 

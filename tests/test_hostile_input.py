@@ -294,7 +294,7 @@ def test_number_of_5000_digits_is_too_large_not_a_traceback(mini_root: Path, whe
 
 @pytest.mark.parametrize(("rel", "old", "new", "expected"), [
     (ART, 'date: "2020-07"\nurl', 'date: "0000"\nurl', f"{ART}:7: date"),
-    (ART, '  - date: "2020-07"', '  - date: "0000-01-01"', f"{ART}:34: events[0].date"),
+    (ART, '  - date: "2020-07"', '  - date: "0000-01-01"', f"{ART}:35: events[0].date"),
     (MUNI, "as_of: null", 'as_of: "0000-02"', f"{MUNI}:10: population.as_of"),
 ], ids=["date", "event", "as_of"])
 def test_year_zero_is_refused(mini_root: Path, rel: str, old: str, new: str, expected: str) -> None:

@@ -18,10 +18,10 @@ def test_theme_and_municipality_link_both_ways(mini_root: Path) -> None:
             assert m in ix.municipalities_by_theme[t]
 
 
-def test_matrix_cells_count_articles_key_points_and_quotes(mini_root: Path) -> None:
+def test_matrix_cells_count_evidence_items(mini_root: Path) -> None:
     ix = generate(mini_root).index
-    assert ix.cell("bandai", "counter") == 2  # the article + one key point
-    assert ix.cell("bandai", "mindset") == 2  # the article + one quote
+    assert ix.cell("bandai", "counter") == 2  # one key point + one event (the article's own themes count for nothing)
+    assert ix.cell("bandai", "mindset") == 1  # one quote
     assert ix.cell("akishima", "counter") == 0
 
 

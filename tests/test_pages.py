@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import generate
+from tests.conftest import convert_page, copy_repo
+from tests.test_rights import with_rights
 
 FURNITURE = [
     "見出し画像", "この記事をシェア", "この記事は参考になりましたか", "磐梯note", "画像8", "画像2",
@@ -60,6 +62,22 @@ def handbook(handbook_root: Path):  # type: ignore[no-untyped-def]
     return generate(handbook_root)
 
 
+@pytest.fixture(scope="module")
+def licensed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Article pages as they are when every source allows reuse (the real ones do not, so their pages show no body):
+    the real content with ``rights: CC-BY-4.0`` added, converted by Python-Markdown with mkdocs.yml's extensions."""
+    root = copy_repo(tmp_path_factory.mktemp("licensed"))
+    for path in (root / "content" / "articles").glob("*.yaml"):
+        with_rights(path, "  licence: CC-BY-4.0\n")
+    out = root / "html"
+    for page in generate(root).pages:
+        if page.path.startswith("articles/") and isinstance(page.content, str):
+            target = out / page.path.replace(".md", ".html")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f"<article>{convert_page(page.content)[0]}</article>", encoding="utf-8")
+    return out
+
+
 def test_every_seed_has_an_article_page(handbook_root: Path, site_dir: Path, handbook) -> None:  # type: ignore[no-untyped-def]
     seeds = sorted(p.name for p in (handbook_root / "seeds").glob("*.txt"))
     assert sorted(a.seed for a in handbook.handbook.articles.values()) == seeds
@@ -68,8 +86,9 @@ def test_every_seed_has_an_article_page(handbook_root: Path, site_dir: Path, han
         assert a.title in "".join(page.text)
 
 
-def test_no_furniture_on_any_article_page(site_dir: Path) -> None:
-    pages = sorted((site_dir / "articles").glob("*.html"))
+@pytest.mark.parametrize("kind", ["published", "licensed"])
+def test_no_furniture_on_any_article_page(kind: str, site_dir: Path, licensed: Path) -> None:
+    pages = sorted(((site_dir if kind == "published" else licensed) / "articles").glob("*.html"))
     assert len(pages) == 6  # five articles and the list
     for path in pages:
         text = "".join(parse(path).text)
@@ -80,20 +99,20 @@ def test_no_furniture_on_any_article_page(site_dir: Path) -> None:
         assert not [p for p in paragraphs if p.strip() in FURNITURE_LINES], path.name
 
 
-def test_text_fidelity(site_dir: Path) -> None:
-    bandai = "".join(parse(site_dir / "articles" / "bandai-dx-strategy-2020.html").text)
+def test_text_fidelity(licensed: Path) -> None:
+    bandai = "".join(parse(licensed / "articles" / "bandai-dx-strategy-2020.html").text)
     assert "窓口改革プロジェクト" in bandai and "⼝" not in bandai and "⽉" not in bandai and "⻑" not in bandai
     assert "①デジタル化はまちの将来を救う" in bandai
     assert "2019年" in bandai and "6月 佐藤が磐梯町長に初当選。" in bandai
-    forum = "".join(parse(site_dir / "articles" / "kanagawa-dx-forum.html").text)
+    forum = "".join(parse(licensed / "articles" / "kanagawa-dx-forum.html").text)
     assert "生成AI" in forum and "Ⅰ" not in forum
 
 
-def test_lists_are_kept(site_dir: Path) -> None:
-    html = (site_dir / "articles" / "bandai-dx-strategy-2020.html").read_text(encoding="utf-8")
+def test_lists_are_kept(licensed: Path) -> None:
+    html = (licensed / "articles" / "bandai-dx-strategy-2020.html").read_text(encoding="utf-8")
     assert re.search(r'<ul class="hb-list">\s*<li id="p23">①デジタル化はまちの将来を救う', html)
     assert re.search(r'<li id="p56">6月 佐藤が磐梯町長に初当選。', html)
-    forum = (site_dir / "articles" / "kanagawa-dx-forum.html").read_text(encoding="utf-8")
+    forum = (licensed / "articles" / "kanagawa-dx-forum.html").read_text(encoding="utf-8")
     assert '<li id="p56">■既存のやり方' in forum
 
 
@@ -103,9 +122,9 @@ def test_unknown_attribution_is_shown_as_unknown(site_dir: Path) -> None:
     assert rows == {"出典": "不明", "著者": "不明", "掲載日": "不明", "URL": "不明"}
 
 
-def test_key_points_and_quotes_link_to_existing_paragraphs(site_dir: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+def test_key_points_and_quotes_link_to_existing_paragraphs(licensed: Path, handbook) -> None:  # type: ignore[no-untyped-def]
     for a in handbook.handbook.articles.values():
-        ids = parse(site_dir / "articles" / f"{a.id}.html").ids
+        ids = parse(licensed / "articles" / f"{a.id}.html").ids
         for n in {n for kp in a.key_points for n in kp.paras} | {q.para for q in a.quotes}:
             assert f"p{n}" in ids, f"{a.id}: ¶{n} has no anchor"
 

@@ -153,7 +153,7 @@ def test_permalinks_dropped_before_the_walk_are_what_it_would_skip(site_dir: Pat
         dropped += count
         walked, fast = search_module._collect(inner), search_module._collect(kept)
         assert ("".join(fast.parts), fast.headings) == ("".join(walked.parts), walked.headings), _rel
-    assert dropped > 1000  # every heading's and every body paragraph's ¶
+    assert dropped > 500  # every heading's ¶ (and every body paragraph's, where a source allows its body)
 
 
 def test_extract_skips_pages_without_an_article() -> None:

@@ -146,11 +146,11 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
     # --- paragraphs and quotes
     "paragraph-out-of-range": (
         sub(ART, "      - 14\n", "      - 99\n"),
-        [f"{ART}:80: key_points[5].paras[0]: 段落 99 は本文にありません(本文の行番号を指定してください。{SEED[6:]} は全 28 行)"],
+        [f"{ART}:81: key_points[5].paras[0]: 段落 99 は本文にありません(本文の行番号を指定してください。{SEED[6:]} は全 28 行)"],
     ),
     "paragraph-outside-body": (
         sub(ART, "      - 14\n", "      - 20\n"),
-        [f"{ART}:80: key_points[5].paras[0]: 段落 20 は本文にありません(本文の行番号を指定してください。{SEED[6:]} は全 28 行)"],
+        [f"{ART}:81: key_points[5].paras[0]: 段落 20 は本文にありません(本文の行番号を指定してください。{SEED[6:]} は全 28 行)"],
     ),
     "body-past-end": (
         sub(ART, "    end: 14", "    end: 40"),
@@ -158,7 +158,7 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
     ),
     "quote-not-verbatim": (
         sub(ART, "迷わず応募しました", "すぐに応募しました"),
-        [f"{ART}:86: quotes[0].text: 引用文が段落 8 に文字どおり見つかりません(空白以外は原文と同じにしてください)"],
+        [f"{ART}:87: quotes[0].text: 引用文が段落 8 に文字どおり見つかりません(空白以外は原文と同じにしてください)"],
     ),
     # --- dates
     "impossible-month": (
@@ -347,7 +347,7 @@ def test_deeply_nested_yaml_is_refused_before_it_is_composed(tmp_path: Path, nes
 def test_future_event_is_a_warning_that_strict_turns_into_failure(tmp_path: Path) -> None:
     root = content_copy(tmp_path)
     sub(ART, 'date: "2021-09"', 'date: "2999-09"')(root)
-    warning = f"{ART}:110: events[0].date: 警告: 日付 2999-09 は未来です(予定なら本文にそう書かれているか確認してください)"
+    warning = f"{ART}:111: events[0].date: 警告: 日付 2999-09 は未来です(予定なら本文にそう書かれているか確認してください)"
     assert run_check(root) == (0, [warning, "警告 1 件(--strict では失敗になります)。", ok_line(root)])
     assert run_check(root, "--strict") == (1, [warning, summary(0, 1)])
 

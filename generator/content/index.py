@@ -2,7 +2,9 @@
 
 Links must go both ways (a municipality lists its themes and each theme lists the
 municipality), so both directions are derived here from the same pairs rather than twice
-in templates.
+in templates. A municipality is tied to a theme only by evidence: a key point, quote or event
+that names both. An article about several bodies and several themes claims nothing about
+each pair, so its own themes stay on its page as the article's topics.
 """
 
 from __future__ import annotations
@@ -17,6 +19,25 @@ UNKNOWN_BAND = SIZE_BANDS[-1]
 """人口不明: a body without a population is of no size, so it is never 'the same size' as another."""
 
 T = TypeVar("T", KeyPoint, Quote)
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A dated happening once, with every article that reports it (the same date, body and text in each)."""
+
+    date: str
+    text: str
+    municipality: str | None
+    themes: tuple[str, ...]
+    sources: tuple[tuple[str, int | None], ...]
+    """(article id, cited line or None) of each report, in article order."""
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(aid for aid, _ in self.sources))
+
+
+Evidence = KeyPoint | Quote | Event
 
 
 @dataclass(frozen=True)
@@ -41,8 +62,8 @@ class CrossIndex:
     quotes_by_municipality: dict[str, tuple[Quote, ...]]
     quotes_by_theme: dict[str, tuple[Quote, ...]]
     quotes_by_person: dict[str, tuple[Quote, ...]]
-    events: tuple[Event, ...]
-    events_by_municipality: dict[str, tuple[Event, ...]]
+    events: tuple[TimelineEvent, ...]
+    events_by_municipality: dict[str, tuple[TimelineEvent, ...]]
     people_by_municipality: dict[str, tuple[str, ...]]
     people_by_organisation: dict[str, tuple[str, ...]]
     organisations_by_municipality: dict[str, tuple[str, ...]]
@@ -56,15 +77,17 @@ class CrossIndex:
     key_points_by_theme_municipality: dict[tuple[str, str], tuple[KeyPoint, ...]] = field(default_factory=dict)
     quotes_by_theme_municipality: dict[tuple[str, str], tuple[Quote, ...]] = field(default_factory=dict)
     articles_by_theme_municipality: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    events_by_theme_municipality: dict[tuple[str, str], tuple[TimelineEvent, ...]] = field(default_factory=dict)
 
-    def for_theme_and_municipality(self, theme: str, municipality: str) -> tuple[tuple[KeyPoint, ...], tuple[Quote, ...], tuple[str, ...]]:
-        """Key points, quotes and articles of one theme attributed to one body: a lookup, not a scan."""
+    def for_theme_and_municipality(self, theme: str, municipality: str) -> tuple[
+            tuple[KeyPoint, ...], tuple[Quote, ...], tuple[TimelineEvent, ...], tuple[str, ...]]:
+        """The evidence tying one body to one theme (key points, quotes, events) and the articles it comes from."""
         key = (theme, municipality)
         return (self.key_points_by_theme_municipality.get(key, ()), self.quotes_by_theme_municipality.get(key, ()),
-                self.articles_by_theme_municipality.get(key, ()))
+                self.events_by_theme_municipality.get(key, ()), self.articles_by_theme_municipality.get(key, ()))
 
     def cell(self, municipality: str, theme: str) -> int:
-        """Matrix weight: articles, key points and quotes linking this town to this theme (0: none)."""
+        """Matrix weight: the evidence items (key points, quotes, events) naming this body and this theme (0: none)."""
         return self.cells.get((municipality, theme), 0)
 
 
@@ -77,17 +100,18 @@ def _order(ids: list[str]) -> dict[str, int]:
     return {ident: i for i, ident in enumerate(ids)}
 
 
+def evidence(a: Article) -> list[Evidence]:
+    """An article's evidence items: what it says of one body, each with its themes."""
+    return [*a.key_points, *a.quotes, *a.events]
+
+
 def _theme_pairs(hb: Handbook) -> dict[tuple[str, str], int]:
-    """(municipality, theme) weights: articles covering both, plus attributed key points and quotes."""
+    """(municipality, theme) → how many evidence items name both: the only ties between a body and a theme."""
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     for a in hb.articles.values():
-        for m in a.municipalities:
-            for t in a.themes:
-                pairs[(m, t)] += 1
-        attributed: list[KeyPoint | Quote] = [*a.key_points, *a.quotes]
-        for item in attributed:
+        for item in evidence(a):
             if item.municipality:
-                for t in item.themes:
+                for t in dict.fromkeys(item.themes):
                     pairs[(item.municipality, t)] += 1
     return dict(pairs)
 
@@ -154,8 +178,27 @@ def _top(scores: bytearray | list[int], k: int, highest: int) -> list[int]:
     return best
 
 
-def _event_key(e: Event) -> tuple[str, str, str]:
-    return (e.date, e.article, e.text)
+def date_order(date: str) -> str:
+    """A partial date sorts after the days it spans (「2020年7月」 is some day in July, not before the 1st) and after
+    the months of its year: YYYY → YYYY-99-99, YYYY-MM → YYYY-MM-99."""
+    parts = date.split("-")
+    return "-".join(parts + ["99"] * (3 - len(parts)))
+
+
+def timeline(hb: Handbook) -> tuple[TimelineEvent, ...]:
+    """Every event once: reports of the same date, body and text from several articles become one event with all their
+    sources; in date order (``date_order``), then in the order of the first article reporting each."""
+    a_order = _order(list(hb.articles))
+    merged: dict[tuple[str, str | None, str], list[Event]] = defaultdict(list)
+    for a in hb.articles.values():
+        for e in a.events:
+            merged[(e.date, e.municipality, e.text)].append(e)
+    events = [
+        TimelineEvent(date, text, municipality, tuple(dict.fromkeys(t for e in reports for t in e.themes)),
+                      tuple((e.article, e.para) for e in reports))
+        for (date, municipality, text), reports in merged.items()
+    ]
+    return tuple(sorted(events, key=lambda e: (date_order(e.date), a_order[e.sources[0][0]])))
 
 
 def build_index(hb: Handbook) -> CrossIndex:
@@ -176,13 +219,20 @@ def build_index(hb: Handbook) -> CrossIndex:
     q_by_m: dict[str, list[Quote]] = defaultdict(list)
     q_by_t: dict[str, list[Quote]] = defaultdict(list)
     q_by_p: dict[str, list[Quote]] = defaultdict(list)
-    events: list[Event] = []
-    events_by_m: dict[str, list[Event]] = defaultdict(list)
+    events = timeline(hb)
+    events_by_m: dict[str, list[TimelineEvent]] = defaultdict(list)
+    ev_by_tm: dict[tuple[str, str], list[TimelineEvent]] = defaultdict(list)
+    for e in events:
+        if e.municipality:
+            events_by_m[e.municipality].append(e)
+            for t in e.themes:
+                ev_by_tm[(t, e.municipality)].append(e)
     articles: list[Article] = list(hb.articles.values())
     for a in articles:
         for m in a.municipalities:
             art_by_m[m].append(a.id)
-            orgs_by_m[m].extend(a.organisations)
+        if len(a.municipalities) == 1:  # the article's organisations are that body's; with several, nobody's in particular
+            orgs_by_m[a.municipalities[0]].extend(a.organisations)
         for t in a.themes:
             art_by_t[t].append(a.id)
         for o in a.organisations:
@@ -197,14 +247,13 @@ def build_index(hb: Handbook) -> CrossIndex:
         for q in a.quotes:
             if q.municipality:
                 q_by_m[q.municipality].append(q)
+                speaker_org = hb.people[q.speaker].organisation
+                if speaker_org:
+                    orgs_by_m[q.municipality].append(speaker_org)
             for t in q.themes:
                 q_by_t[t].append(q)
             q_by_p[q.speaker].append(q)
             art_by_p[q.speaker].append(a.id)
-        events.extend(a.events)
-        for e in a.events:
-            if e.municipality:
-                events_by_m[e.municipality].append(e)
 
     pairs = _theme_pairs(hb)
     themes_by_m: dict[str, list[str]] = defaultdict(list)
@@ -243,6 +292,7 @@ def build_index(hb: Handbook) -> CrossIndex:
         key_points_by_theme_municipality=_group_by_municipality(kps_by_t),
         quotes_by_theme_municipality=_group_by_municipality(qs_by_t),
         articles_by_theme_municipality=_articles_by_pair(articles),
+        events_by_theme_municipality={k: tuple(v) for k, v in ev_by_tm.items()},
         articles_by_municipality=_freeze(art_by_m, a_order),
         articles_by_theme=_freeze(art_by_t, a_order),
         themes_by_municipality=themes_by_m_f,
@@ -252,8 +302,8 @@ def build_index(hb: Handbook) -> CrossIndex:
         quotes_by_municipality={k: by_article(v) for k, v in sorted(q_by_m.items())},
         quotes_by_theme=qs_by_t,
         quotes_by_person={k: by_article(v) for k, v in sorted(q_by_p.items())},
-        events=tuple(sorted(events, key=_event_key)),
-        events_by_municipality={k: tuple(sorted(v, key=_event_key)) for k, v in sorted(events_by_m.items())},
+        events=events,
+        events_by_municipality={k: tuple(v) for k, v in sorted(events_by_m.items())},
         people_by_municipality=_freeze(people_by_m, p_order),
         people_by_organisation=_freeze(people_by_o, p_order),
         organisations_by_municipality=_freeze(orgs_by_m, o_order),
@@ -279,12 +329,13 @@ def _group_by_municipality(by_theme: dict[str, tuple[T, ...]]) -> dict[tuple[str
 
 
 def _articles_by_pair(articles: list[Article]) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(theme, municipality) → ids of articles covering both, in article order."""
+    """(theme, municipality) → ids of the articles whose evidence names both, in article order."""
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for a in articles:
-        for t in dict.fromkeys(a.themes):
-            for m in dict.fromkeys(a.municipalities):
-                pairs[(t, m)].append(a.id)
+        for item in evidence(a):
+            for t in item.themes:
+                if item.municipality and a.id not in pairs[(t, item.municipality)]:
+                    pairs[(t, item.municipality)].append(a.id)
     return {k: tuple(v) for k, v in pairs.items()}
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from generator.content import schema
 from generator.content.load import SeedText
+from generator.content.rights import LICENCES, Licence
 from generator.content.text import kana_sort_key, normalise_display
 from generator.content.validate import Entry, Validated, body_numbers
 
@@ -136,6 +137,7 @@ class Quote:
     para: int
     themes: tuple[str, ...]
     municipality: str | None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,22 @@ class Event:
     text: str
     municipality: str | None
     para: int | None
+    themes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rights:
+    """The source's licence (``content/rights.py``): whether its body may be published, and how to credit it."""
+
+    licence: Licence
+    url: str | None
+    """The licence's or permission's own URL, else the licence's text (``Licence.url``), else None."""
+    granted_by: str | None
+    granted_on: str | None
+
+    @property
+    def reusable(self) -> bool:
+        return self.licence.reuse
 
 
 @dataclass(frozen=True)
@@ -167,6 +185,7 @@ class Article:
     key_points: tuple[KeyPoint, ...]
     quotes: tuple[Quote, ...]
     events: tuple[Event, ...]
+    rights: Rights
     source_path: str
 
     @property
@@ -245,6 +264,11 @@ def _body(article: schema.Article, seed: SeedText) -> Body:
                 tuple((h.line, h.to, h.level) for h in article.headings))
 
 
+def _rights(r: schema.Rights) -> Rights:
+    licence = LICENCES[r.licence]
+    return Rights(licence, r.url or licence.url, r.granted_by, r.granted_on)
+
+
 def _quote_municipality(q: schema.Quote, article: schema.Article, people: dict[str, schema.Person]) -> str | None:
     """Attribute a quote to the speaker's town when the article covers it, else the article's only town."""
     speaker = people.get(q.speaker)
@@ -267,10 +291,12 @@ def _article(entry: Entry[schema.Article], seed: SeedText, people: dict[str, sch
             for i, kp in enumerate(a.key_points)
         ),
         quotes=tuple(
-            Quote(a.id, i, normalise_display(q.text), q.speaker, q.role, q.para, tuple(q.themes), _quote_municipality(q, a, people))
+            Quote(a.id, i, normalise_display(q.text), q.speaker, q.role, q.para, tuple(q.themes), _quote_municipality(q, a, people),
+                  q.note)
             for i, q in enumerate(a.quotes)
         ),
-        events=tuple(Event(a.id, e.date, e.text, e.municipality, e.para) for e in a.events),
+        events=tuple(Event(a.id, e.date, e.text, e.municipality, e.para, tuple(e.themes)) for e in a.events),
+        rights=_rights(a.rights),
         source_path=entry.source.path,
     )
 

@@ -14,8 +14,9 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from generator.content.rights import LICENCES, QUOTE_MAX, LicenceId
 from generator.errors import BIDI, CONTROL, LINE_SEPARATOR, NONCHARACTER, SURROGATE, ZERO_WIDTH
 
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -317,13 +318,41 @@ class KeyPoint(Strict):
 
 
 class Quote(Strict):
-    """A verbatim quote: it must appear in the cited paragraph exactly (spaces aside)."""
+    """A verbatim quote: it must appear in the cited paragraph exactly (spaces aside), and stay short (引用)."""
 
-    text: Text = Field(description="引用文(段落の文字どおり。空白の違いのみ許される)")
+    text: Text = Field(description=f"引用文(段落の文字どおり。空白の違いのみ許される。{QUOTE_MAX} 字以内)")
     speaker: Slug = Field(description="話者の id(people.yaml)")
     role: ShortText | None = Field(None, description="発言時の肩書き(people.yaml と違う場合のみ)")
     para: LineNumber = Field(description="引用を含む段落の行番号")
+    note: ShortText | None = Field(None, description="引用についての注記(任意。例: 原文ママ(「と」が欠けている))")
     themes: list[Slug] = Field(default_factory=list, description="この引用が属するテーマの id(任意)")
+
+    @field_validator("text")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if len(value) > QUOTE_MAX:
+            raise ValueError(f"引用は {QUOTE_MAX} 字以内にしてください({len(value)} 字あります。"
+                             "長い箇所は要点として自分の言葉でまとめてください)")
+        return value
+
+
+class Rights(Strict):
+    """What the source's rights holder allows: only a reuse licence lets the handbook publish the body."""
+
+    licence: LicenceId = Field("unknown", description="記事の利用条件: " + " / ".join(LICENCES)
+                               + "。分からなければ unknown(本文は掲載せず、要約・要点・短い引用だけを載せる)")
+    url: Url | None = Field(None, description="利用条件(ライセンス・利用規約・許諾)の URL(任意)")
+    granted_by: ShortText | None = Field(None, description="permission のとき: 許諾した人・組織")
+    granted_on: PartialDate | None = Field(None, description="permission のとき: 許諾を得た日(YYYY-MM-DD など)")
+
+    @model_validator(mode="after")
+    def _permission(self) -> Rights:
+        granted = self.granted_by is not None or self.granted_on is not None
+        if self.licence == "permission" and (self.granted_by is None or self.granted_on is None):
+            raise ValueError("licence が permission のときは granted_by(許諾した人・組織)と granted_on(許諾を得た日)を書いてください")
+        if self.licence != "permission" and granted:
+            raise ValueError("granted_by と granted_on は licence が permission のときだけ書きます")
+        return self
 
 
 class Event(Strict):
@@ -333,6 +362,7 @@ class Event(Strict):
     text: Text = Field(description="出来事の説明")
     municipality: Slug | None = Field(None, description="関係する自治体の id(任意)")
     para: LineNumber | None = Field(None, description="根拠となる段落の行番号(任意)")
+    themes: list[Slug] = Field(default_factory=list, description="この出来事が属するテーマの id(任意)")
 
 
 class Article(Strict):
@@ -357,6 +387,7 @@ class Article(Strict):
     key_points: list[KeyPoint] = Field(default_factory=list, description="要点(段落を引用して示す)")
     quotes: list[Quote] = Field(default_factory=list, description="発言の引用")
     events: list[Event] = Field(default_factory=list, description="日付のある出来事")
+    rights: Rights = Field(default_factory=Rights, description="元記事の利用条件(省略時は unknown: 本文を掲載しない)")
 
 
 

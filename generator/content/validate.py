@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import posixpath
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.content import schema
+from generator.content import rights, schema
 from generator.content.load import SEEDS_DIR, Registered, SeedText, Sources
 from generator.content.text import normalise_display, squash_space, to_katakana
 from generator.content.yamlio import Located, field_name
@@ -309,6 +310,11 @@ def _check_article(entry: Entry[schema.Article], seed: SeedText, problems: Probl
     for i, kp in enumerate(a.key_points):
         for j, n in enumerate(kp.paras):
             para(("key_points", i, "paras", j), n)
+    for i, kp in enumerate(a.key_points):
+        cited = " ".join(seed.lines[n - 1] for n in kp.paras if n in body)
+        for number in numbers_missing(kp.text, cited):
+            problems.warning(path, entry.line("key_points", i, "text"), f"key_points[{i}].text",
+                             f"数字「{number}」が根拠の行(paras)にありません(原文の数字を確かめてください)")
     for i, q in enumerate(a.quotes):
         if para(("quotes", i, "para"), q.para):
             haystack = squash_space(normalise_display(seed.lines[q.para - 1]))
@@ -318,6 +324,48 @@ def _check_article(entry: Entry[schema.Article], seed: SeedText, problems: Probl
     for i, ev in enumerate(a.events):
         if ev.para is not None:
             para(("events", i, "para"), ev.para)
+    _check_rights(entry, problems)
+
+
+_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers in a text, with full-width digits folded and thousands separators dropped (11,600 = 11600)."""
+    return {n.replace(",", "") for n in _NUMBER.findall(unicodedata.normalize("NFKC", text))}
+
+
+def numbers_missing(claim: str, cited: str) -> list[str]:
+    """Numbers of a key point that its cited lines do not hold: a year may stand there in 和暦 (2020 = 令和2)."""
+    found = _numbers(cited)
+    folded = unicodedata.normalize("NFKC", cited)
+    missing = []
+    for number in sorted(_numbers(claim)):
+        year = int(number) if number.isdigit() and len(number) == 4 else 0
+        era = (f"令和{year - 2018}", "令和元" if year == 2019 else "") if year >= 2019 else (
+            (f"平成{year - 1988}", "平成元" if year == 1989 else "") if 1989 <= year <= 2018 else ("", ""))
+        if number not in found and not any(e and e in folded for e in era):
+            missing.append(number)
+    return missing
+
+
+def _check_rights(entry: Entry[schema.Article], problems: Problems) -> None:
+    """Quotes stay subordinate to the handbook's own text (引用), and a reused body can be credited as its licence asks."""
+    a, path = entry.model, entry.source.path
+    quotes, own = [q.text for q in a.quotes], [kp.text for kp in a.key_points]
+    if quotes and not rights.quoted_within_limit(quotes, a.summary, own):
+        problems.error(path, entry.line("quotes"), "quotes",
+                       f"引用の合計 {sum(map(len, quotes))} 字が、この記事についてのハンドブック自身の文章(要約と要点の合計 "
+                       f"{rights.own_characters(a.summary, own)} 字)以上です。引用を減らすか、要約・要点を充実させてください")
+    licence = rights.LICENCES[a.rights.licence]
+    if licence.id == "permission":
+        return  # the permission itself says what credit it asks for
+    if licence.reuse and a.url is None:
+        problems.warning(path, entry.line("url"), "url",
+                         f"本文を掲載する記事({licence.name})には出典として元記事の URL を書いてください")
+    if licence.reuse and licence.url is None and a.rights.url is None:
+        problems.warning(path, entry.line("rights", "licence"), "rights.url",
+                         f"{licence.name} の内容を確かめられるよう、rights.url に利用規約・許諾の URL を書いてください")
 
 
 _FOLDER_REF_KIND = {"municipalities": "municipality", "articles": "article", "themes": "theme"}
@@ -370,6 +418,8 @@ def _check_refs(v: Validated, invalid: dict[str, set[str]], problems: Problems) 
                 ref(a, "theme", tid, "quotes", i, "themes", j)
         for i, ev in enumerate(art.events):
             ref(a, "municipality", ev.municipality, "events", i, "municipality")
+            for j, tid in enumerate(ev.themes):
+                ref(a, "theme", tid, "events", i, "themes", j)
     for t in v.themes:
         for i, r in enumerate(t.model.related):
             ref(t, "theme", r, "related", i)
@@ -444,6 +494,27 @@ def _check_glossary_names(v: Validated, problems: Problems) -> None:
                                  f"表記「{name}」が複数の用語に使われています")
 
 
+def _check_evidence(v: Validated, problems: Problems) -> None:
+    """An article's municipality with no evidence item (key point, quote or event with themes) naming it appears on no
+    theme page and in no matrix cell: the article claims nothing about it yet."""
+    people = {p.model.id: p.model for p in v.people}
+    for a in v.articles:
+        art = a.model
+        single = art.municipalities[0] if len(art.municipalities) == 1 else None
+        named = {kp.municipality or single for kp in art.key_points if kp.themes}
+        named |= {e.municipality for e in art.events if e.themes}
+        for q in art.quotes:
+            speaker = people.get(q.speaker)
+            here = speaker.municipality if speaker and speaker.municipality in art.municipalities else single
+            if q.themes:
+                named.add(here)
+        for i, mid in enumerate(art.municipalities):
+            if mid not in named:
+                problems.warning(a.source.path, a.line("municipalities", i), f"municipalities[{i}]",
+                                 f"自治体「{mid}」について、テーマを付けた要点・発言・出来事がありません"
+                                 "(根拠を書くか、この記事の自治体から外してください)")
+
+
 def _check_unused_themes(v: Validated, problems: Problems) -> None:
     """A theme no article uses gives readers an empty page."""
     used = {t for a in v.articles for t in a.model.themes}
@@ -507,4 +578,5 @@ def check_across(v: Validated, sources: Sources, invalid: Invalid, problems: Pro
     _check_duplicates(v, problems)
     _check_dates(v, today or datetime.date.today(), problems)
     _check_glossary_names(v, problems)
+    _check_evidence(v, problems)
     _check_unused_themes(v, problems)

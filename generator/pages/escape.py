@@ -5,7 +5,8 @@ Each function names the context its result may be placed in, and nothing else ma
 - ``markdown``: running Markdown text (a table cell, a list item, a heading, a link label);
 - ``html``: raw HTML written inside a Markdown page, as element text or a quoted attribute value;
 - ``slug``: an id inside an attribute list, an ``id="…"`` or a URL fragment (validated, never escaped);
-- ``url``: a link target inside such raw HTML (``href="…"``), validated and percent-encoded;
+- ``url``: a link target inside such raw HTML (``href="…"``), validated and percent-encoded (``text_fragment``:
+  the same, opened at a passage);
 - ``front_matter``: a value of the YAML front matter MkDocs reads (Material prints title/description raw);
 - ``csv_cell``: a cell of a CSV file that municipal staff open in Excel;
 - ``json_text``: JSON that may end up inside a ``<script>`` element or HTML.
@@ -100,6 +101,17 @@ def url(value: str) -> Markup:
         text = parts._replace(netloc=parts.netloc.replace(host, host.encode("idna").decode("ascii"))).geturl()
     encoded = quote(_BARE_PERCENT.sub("%25", text), safe=_URL_KEEP).replace("_", "%5F")
     return Markup(encoded.replace("&", "&amp;"))
+
+
+def text_fragment(page_url: str, start: str, end: str | None = None) -> Markup:
+    """``page_url`` opened at a passage: a URL text fragment (``#:~:text=start,end``) for ``href="…"``.
+
+    The passage's words are percent-encoded whole, with ``-`` too (``,`` and ``-`` are the directive's own
+    separators); the page's own fragment, if any, gives way to the directive.
+    """
+    base = urlsplit(page_url)._replace(fragment="").geturl()
+    words = [quote(part, safe="").replace("-", "%2D") for part in (start, end) if part]
+    return url(f"{base}#:~:text={','.join(words)}")
 
 
 _YAML_UNSAFE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")

@@ -79,21 +79,21 @@ def render(hb: Handbook, ix: CrossIndex) -> dict[str, bytes]:
     ]
     articles = [
         [a.id, a.title, a.publisher or "", a.author or "", a.date or "", a.url or "", a.seed, a.sha256,
-         " ".join(a.municipalities), " ".join(a.themes)]
+         " ".join(a.municipalities), " ".join(a.themes), a.rights.licence.id]
         for a in hb.articles.values()
     ]
     themes = [[t.id, t.name, t.reading, " / ".join(t.aliases), len(ix.municipalities_by_theme.get(t.id, ()))]
               for t in hb.themes.values()]
     kps = [[kp.article, kp.index + 1, kp.municipality or "", " ".join(kp.themes), " ".join(map(str, kp.paras)), kp.text]
            for a in hb.articles.values() for kp in a.key_points]
-    events = [[e.date, e.municipality or "", e.article, e.text] for e in ix.events]
+    events = [[e.date, e.municipality or "", " ".join(e.articles), e.text] for e in ix.events]
     glossary = [[g.id, g.term, g.reading, " / ".join(g.aliases), g.definition] for g in hb.glossary.values()]
     return {
         "handbook.json": _json(hb, ix),
         "municipalities.csv": _csv(["code", "name", "reading", "kind", "prefecture", "region", "population",
                                     "population_as_of", "size_band", "themes", "articles", "id"], munis),
         "articles.csv": _csv(["id", "title", "publisher", "author", "date", "url", "seed", "sha256",
-                              "municipalities", "themes"], articles),
+                              "municipalities", "themes", "licence"], articles),
         "themes.csv": _csv(["id", "name", "reading", "aliases", "municipalities"], themes),
         "key_points.csv": _csv(["article", "number", "municipality", "themes", "paragraphs", "text"], kps),
         "events.csv": _csv(["date", "municipality", "article", "text"], events),

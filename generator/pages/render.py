@@ -10,15 +10,16 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from generator.content.index import CrossIndex
-from generator.content.model import SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Theme
+from generator.content.index import CrossIndex, TimelineEvent
+from generator.content.model import SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Rights, Theme
+from generator.content.rights import LICENCES
 from generator.content.text import seireki, wareki
 from generator.pages import a11y, escape, opendata, paging, printview
 from generator.pages.paths import entity_page
@@ -154,10 +155,12 @@ class Links:
     scale, and a macro call costs several times the link itself.
     """
 
-    __slots__ = ("here",)
+    __slots__ = ("here", "known")
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, articles: Mapping[str, Article] | None = None) -> None:
         self.here = posixpath.dirname(path)
+        self.known = articles or {}
+        """The handbook's articles, for what a citation of their lines may show (``paras``)."""
 
     def __call__(self, target: str) -> Markup:
         """Relative link from this page to another generated file."""
@@ -193,9 +196,36 @@ class Links:
         return Markup("、".join([self.theme(t) for t in themes]))
 
     def paras(self, article_id: str, paras: Iterable[int]) -> Markup:
-        """``[¶5](articles/<id>.md#p5) [¶6](…#p6)``: the paragraphs a key point rests on."""
+        """The source lines a key point, quote or event rests on: ``[¶5](articles/<id>.md#p5)`` where the article page
+        shows the body, else the line in the original (``cited_line``)."""
+        a = self.known.get(article_id)
+        if a is not None and not a.rights.reusable:
+            return Markup(" ".join(cited_line(a.url, n, a.body.lines[n - 1]) for n in paras))
         target = paging.relative(entity_page("article", article_id), self.here)
         return Markup(" ".join(f"[¶{n}]({target}#p{n})" for n in paras))
+
+
+    def sources(self, e: TimelineEvent) -> Markup:
+        """Every article reporting an event, each with the line it cites: ``[title](…) 原文 8 行目、[title](…)``."""
+        return Markup("、".join([self.article(self.known[aid]) + (" " + self.paras(aid, [para]) if para else "")
+                                 for aid, para in e.sources]))
+
+
+FRAGMENT_EDGE = 10
+"""Characters of a cited line's start and end that a text fragment names: enough to find the passage, too few to
+carry it (the fragment travels in the link, not on the page)."""
+
+
+@functools.lru_cache(maxsize=16_384)
+def cited_line(source_url: str | None, n: int, line: str) -> str:
+    """「原文 13 行目」, linked to that passage of the original (a URL text fragment) when its URL is known."""
+    label = f"原文 {n} 行目"
+    if source_url is None:
+        return label
+    text = line.strip()
+    start, end = (text, None) if len(text) <= 3 * FRAGMENT_EDGE else (text[:FRAGMENT_EDGE], text[-FRAGMENT_EDGE:])
+    href = escape.text_fragment(source_url, start, end)
+    return f'<a class="hb-cite" href="{href}" rel="noopener">{label}</a>'
 
 
 @functools.lru_cache(maxsize=131_072)
@@ -228,6 +258,26 @@ def article_body(blocks: Sequence[Block], tips: Tooltips) -> Markup:
         if i + 1 == len(blocks) or blocks[i + 1].kind != "item":
             out.append("</ul>\n\n")
     return Markup("".join(out))
+
+
+def rights_line(r: Rights) -> Markup:
+    """The article's 利用条件 as its page states it: the licence (linked to its text when known) or the permission."""
+    name = escape.html(r.licence.name)
+    shown = Markup(f'<a href="{escape.url(r.url)}" rel="noopener">{name}</a>') if r.url else name
+    if r.licence.id == "permission":
+        shown += escape.html(f"({r.granted_by}、{seireki(r.granted_on) if r.granted_on else UNKNOWN})")
+    if r.url and r.url != r.licence.url:  # the source's own terms or permission: its address, to verify
+        shown += Markup(f"。条件: {escape.html(r.url)}")
+    if not r.reusable:
+        shown += Markup("。本文は掲載せず、要約・要点と短い引用で紹介します")
+    return shown
+
+
+def edited_note(a: Article) -> Markup:
+    """The credit a reuse licence asks for when the work is edited (PDL1.0, CC BY 4.0): 「…」(…)を加工して作成."""
+    source = escape.html(a.publisher or UNKNOWN)
+    where = f'、<a href="{escape.url(a.url)}" rel="noopener">{escape.html(a.url)}</a>' if a.url else ""
+    return Markup(f"出典: 「{escape.html(a.title)}」({source}{where})を加工して作成")
 
 
 @dataclass(frozen=True)
@@ -270,7 +320,7 @@ def _environment() -> jinja2.Environment:
         lookup=lambda ids, table: [table[i] for i in ids],
         names=lambda entities: "、".join([e.name for e in entities]),
     )
-    env.globals["body"] = article_body
+    env.globals.update(body=article_body, rights=rights_line, edited_note=edited_note)
     return env
 
 
@@ -292,7 +342,7 @@ class Renderer:
     def page(self, template: str, path: str, **context: object) -> Page:
         """Render one template to a page at ``path`` with links relative to it."""
         text = self.env.get_template(template).render(
-            hb=self.hb, ix=self.ix, site=self.site, link=Links(path), tips=self.tooltips(), bands=SIZE_BANDS,
+            hb=self.hb, ix=self.ix, site=self.site, link=Links(path, self.hb.articles), tips=self.tooltips(), bands=SIZE_BANDS,
             unknown=Markup(UNKNOWN), path=path, **context,
         )
         return Page(path, text)
@@ -318,6 +368,7 @@ class Renderer:
             ("glossary.md.j2", "glossary.md", {}),
             ("opendata.md.j2", "opendata.md", {"files": opendata.FILES}),
             ("accessibility.md.j2", "accessibility.md", {"results": self.a11y_results}),
+            ("rights.md.j2", "rights.md", {"licences": list(LICENCES.values())}),
         ]
         return out
 
