@@ -423,11 +423,11 @@ def encode_postings(docs: Sequence[int], total: int) -> str:
 
 
 _Packed = tuple[str, str, str, list[tuple[str, str, int]], array.array]
-"""A PageText as plain tuples and an array: pickled back from a forked process three times as fast."""
+"""A PageText as plain tuples and an array: pickled back from a worker process three times as fast."""
 
 
 def _pack(page: PageText | None) -> _Packed | None:
-    """A page as it travels back from a forked process (None stays None)."""
+    """A page as it travels back from a worker process (None stays None)."""
     if page is None:
         return None
     return (page.location, page.title, page.text, [(s.anchor, s.title, s.offset) for s in page.sections],
