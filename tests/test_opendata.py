@@ -15,7 +15,10 @@ def open_data(root: Path) -> dict[str, bytes]:
 def test_json_is_one_record_per_line_without_article_bodies(mini_root: Path) -> None:
     text = open_data(mini_root)["handbook.json"].decode("utf-8")
     whole = json.loads(text)
-    assert sorted(whole) == ["articles", "glossary", "municipalities", "organisations", "people", "themes"]
+    assert sorted(whole) == ["articles", "glossary", "licenses", "municipalities", "organisations", "people", "themes"]
+    assert whole["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/legalcode.ja",
+                                  "title": whole["licenses"][0]["title"]}]
+    assert "quotes" in whole["licenses"][0]["title"], "the quoted passages are named as outside the licence"
     records = [line.removesuffix(",") for line in text.splitlines() if line.startswith("{\"")]
     assert len(records) == sum(len(v) for v in whole.values())
     assert [json.loads(r) for r in records] == [r for name in sorted(whole) for r in whole[name]]

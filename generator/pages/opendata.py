@@ -15,6 +15,7 @@ from typing import Any
 
 from generator.content.index import CrossIndex
 from generator.content.model import Article, Handbook
+from generator.content.rights import LICENCES
 from generator.pages import escape
 
 FILES = (
@@ -26,6 +27,15 @@ FILES = (
     ("events.csv", "年表(CSV)"),
     ("glossary.csv", "用語集(CSV)"),
 )
+
+
+OWN_LICENCE = {
+    "name": "CC-BY-4.0",
+    "path": LICENCES["CC-BY-4.0"].url,
+    "title": "クリエイティブ・コモンズ 表示 4.0 国際。ハンドブック自身のデータに適用。発言の引用(quotes の text)は"
+             "元記事からの引用で対象外(著作権は各発言者・掲載元)。元記事ごとの利用条件は articles の rights",
+}
+"""The data's licence, as a Frictionless Data Package names one (``licenses``: name, path, title)."""
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
@@ -58,6 +68,7 @@ def _json(hb: Handbook, ix: CrossIndex) -> bytes:
     lists: dict[str, list[Any]] = {
         "articles": list(hb.articles.values()),
         "glossary": list(hb.glossary.values()),
+        "licenses": [OWN_LICENCE],
         "municipalities": [dict(_record(m), size_band=m.size_band, themes=ix.themes_by_municipality.get(m.id, ()))
                            for m in hb.municipalities.values()],
         "organisations": list(hb.organisations.values()),
