@@ -16,7 +16,7 @@ from generator.content import schema
 from generator.content.load import SeedText
 from generator.content.rights import LICENCES, Licence
 from generator.content.text import kana_sort_key, normalise_display
-from generator.content.validate import Entry, Validated, body_numbers
+from generator.content.validate import Entry, Validated, body_numbers, quote_municipality, sole_municipality
 
 BlockKind = Literal["heading", "para", "item"]
 _LIST_MARK = re.compile(r"^(?:[\u2460-\u2473]|・|■|□|●|◆|\d{1,2}\.|\d{1,2}月\s|[-•]\s)")
@@ -269,17 +269,9 @@ def _rights(r: schema.Rights) -> Rights:
     return Rights(licence, r.url or licence.url, r.granted_by, r.granted_on)
 
 
-def _quote_municipality(q: schema.Quote, article: schema.Article, people: dict[str, schema.Person]) -> str | None:
-    """Attribute a quote to the speaker's town when the article covers it, else the article's only town."""
-    speaker = people.get(q.speaker)
-    if speaker is not None and speaker.municipality in article.municipalities:
-        return speaker.municipality
-    return article.municipalities[0] if len(article.municipalities) == 1 else None
-
-
 def _article(entry: Entry[schema.Article], seed: SeedText, people: dict[str, schema.Person]) -> Article:
     a = entry.model
-    single = a.municipalities[0] if len(a.municipalities) == 1 else None
+    single = sole_municipality(a)
     return Article(
         id=a.id, seed=a.seed, seed_path=seed.path, sha256=a.sha256, title=normalise_display(a.title),
         publisher=a.publisher, author=a.author, date=a.date, url=a.url, summary=a.summary,
@@ -291,7 +283,7 @@ def _article(entry: Entry[schema.Article], seed: SeedText, people: dict[str, sch
             for i, kp in enumerate(a.key_points)
         ),
         quotes=tuple(
-            Quote(a.id, i, normalise_display(q.text), q.speaker, q.role, q.para, tuple(q.themes), _quote_municipality(q, a, people),
+            Quote(a.id, i, normalise_display(q.text), q.speaker, q.role, q.para, tuple(q.themes), quote_municipality(q, a, people),
                   q.note)
             for i, q in enumerate(a.quotes)
         ),

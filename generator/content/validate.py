@@ -335,16 +335,22 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "") for n in _NUMBER.findall(unicodedata.normalize("NFKC", text))}
 
 
+def _wareki(year: int) -> tuple[str, ...]:
+    """How a 西暦 year may stand in 和暦 (2020 = 令和2, 2019 = 令和元 too); none before 平成."""
+    for era, first in (("令和", 2019), ("平成", 1989)):
+        if year >= first:
+            return (f"{era}{year - first + 1}", f"{era}元") if year == first else (f"{era}{year - first + 1}",)
+    return ()
+
+
 def numbers_missing(claim: str, cited: str) -> list[str]:
     """Numbers of a key point that its cited lines do not hold: a year may stand there in 和暦 (2020 = 令和2)."""
     found = _numbers(cited)
     folded = unicodedata.normalize("NFKC", cited)
     missing = []
-    for number in sorted(_numbers(claim)):
-        year = int(number) if number.isdigit() and len(number) == 4 else 0
-        era = (f"令和{year - 2018}", "令和元" if year == 2019 else "") if year >= 2019 else (
-            (f"平成{year - 1988}", "平成元" if year == 1989 else "") if 1989 <= year <= 2018 else ("", ""))
-        if number not in found and not any(e and e in folded for e in era):
+    for number in sorted(_numbers(claim) - found):
+        eras = _wareki(int(number)) if number.isdigit() and len(number) == 4 else ()
+        if not any(era in folded for era in eras):
             missing.append(number)
     return missing
 
@@ -494,20 +500,28 @@ def _check_glossary_names(v: Validated, problems: Problems) -> None:
                                  f"表記「{name}」が複数の用語に使われています")
 
 
+def sole_municipality(article: schema.Article) -> str | None:
+    """The body an item of the article is about when it names none: the article's only body, else nobody."""
+    return article.municipalities[0] if len(article.municipalities) == 1 else None
+
+
+def quote_municipality(q: schema.Quote, article: schema.Article, people: dict[str, schema.Person]) -> str | None:
+    """Attribute a quote to the speaker's town when the article covers it, else the article's only town."""
+    speaker = people.get(q.speaker)
+    if speaker is not None and speaker.municipality in article.municipalities:
+        return speaker.municipality
+    return sole_municipality(article)
+
+
 def _check_evidence(v: Validated, problems: Problems) -> None:
     """An article's municipality with no evidence item (key point, quote or event with themes) naming it appears on no
     theme page and in no matrix cell: the article claims nothing about it yet."""
     people = {p.model.id: p.model for p in v.people}
     for a in v.articles:
         art = a.model
-        single = art.municipalities[0] if len(art.municipalities) == 1 else None
-        named = {kp.municipality or single for kp in art.key_points if kp.themes}
+        named = {kp.municipality or sole_municipality(art) for kp in art.key_points if kp.themes}
         named |= {e.municipality for e in art.events if e.themes}
-        for q in art.quotes:
-            speaker = people.get(q.speaker)
-            here = speaker.municipality if speaker and speaker.municipality in art.municipalities else single
-            if q.themes:
-                named.add(here)
+        named |= {quote_municipality(q, art, people) for q in art.quotes if q.themes}
         for i, mid in enumerate(art.municipalities):
             if mid not in named:
                 problems.warning(a.source.path, a.line("municipalities", i), f"municipalities[{i}]",
