@@ -1,4 +1,4 @@
-"""Command line: ``build``, ``check``, ``serve`` and ``new``.
+"""Command line: ``build``, ``check``, ``serve``, ``new`` and ``draft``.
 
 Contributors see only diagnostics here, never a traceback: every expected failure is turned
 into ``path:line: field: message`` lines on stderr and exit status 1.
@@ -171,6 +171,13 @@ def cmd_new(args: argparse.Namespace, root: Path) -> int:
     return new_entity(root, args.kind, args.id, seed=args.seed, code=args.code)
 
 
+def cmd_draft(args: argparse.Namespace, root: Path) -> int:
+    """Write (or print) a proposed article YAML for a seed, every value marked as a proposal."""
+    from generator.tools.draft import draft
+
+    return draft(root, args.seed, url=args.url, ident=args.id, stdout=args.stdout)
+
+
 def cmd_schema_docs(args: argparse.Namespace, root: Path) -> int:
     """Print the field reference, or write/check it inside CONTRIBUTING.md."""
     from generator.tools.schemadoc import run
@@ -197,6 +204,11 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("id", help="識別子(英小文字・数字・ハイフン)")
     n.add_argument("--seed", help="記事の場合: seeds/ に置いたファイル名(sha256 と本文の行範囲を書き込む)")
     n.add_argument("--code", help="自治体の場合: 全国地方公共団体コード(名前・読み・都道府県を一覧から書き込む)")
+    r = sub.add_parser("draft", help="seed から記事 YAML の下書き(提案つき)を作る")
+    r.add_argument("seed", help="seeds/ に置いたファイル(名前、または seeds/ の中のパス)")
+    r.add_argument("--url", help="元記事の URL(url に書き込む)")
+    r.add_argument("--id", help="記事の id(既定: draft-<seed の名前>)")
+    r.add_argument("--stdout", action="store_true", help="ファイルに書かず、画面(標準出力)に出す")
     d = sub.add_parser("schema-docs", help="schema.py から項目一覧(CONTRIBUTING.md 用)を作る")
     mode = d.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="CONTRIBUTING.md の目印の間を書き換える")
@@ -208,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     args = parser().parse_args(argv)
     root = args.root.resolve()
-    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "schema-docs": cmd_schema_docs}
+    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "draft": cmd_draft,
+                "schema-docs": cmd_schema_docs}
     try:
         return handlers[args.command](args, root)
     except KeyboardInterrupt:

@@ -1,0 +1,234 @@
+"""Quotes, speakers and dates in a seed's body, for ``python -m generator draft``.
+
+General rules of Japanese news writing, not of one site: a spoken passage is a 「…」 followed by と(話した…), a
+(…氏) or the end of the sentence; its speaker is named by 氏/さん or a title (知事, 町長…) in the same sentence, or
+was the last person named before it. Dates are 西暦 or 和暦, with 年度, 年/月/日 and ranges; a line starting with
+「N月」 under a year alone (2019年) is that year's month, as in a timeline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from generator.content.rights import QUOTE_MAX
+from generator.content.schema import check_partial_date
+from generator.content.text import normalise_display
+
+QUOTE_MIN = 12
+"""A bracketed phrase shorter than this is a term or a title (「正解」), not a spoken passage."""
+KANJI = r"[一-龥々〆ヶ\u3400-\u4dbf\uf900-\ufaff]"
+HONORIFIC = re.compile(rf"({KANJI}{{1,6}})(?:氏|さん)")
+TITLED = re.compile(rf"({KANJI}{{2,6}})・[^、。「」]{{1,30}}?(?:知事|市長|町長|村長|区長|調整官|教授|代表|会長|社長)")
+TITLE_AFTER = re.compile(rf"({KANJI}{{1,3}})(?:副?知事|副?市長|副?町長|副?村長|区長|CDO|CIO)(?=[はがのも、])")
+AFTER_PAREN = re.compile(r"^[((]([^))]{1,20})[))]")
+AFTER_TO = re.compile(rf"^と、?[^。「」、]{{0,10}}?({KANJI}{{1,6}})(?:氏|さん)")
+SPOKEN_NEXT = re.compile(r"^(?:と(?![「『]|は|いう|いった|して|する|なる|題|名付|呼)|[((][^))]{1,20}(?:氏|さん)[))]|(。|$))")
+"""What follows a spoken 「…」: と(話した…), but not と「 (A と B), とは, という, と題して; a (…氏); or the end of the
+sentence or line (group 1: then the passage must itself be a sentence, with 、 or 。, not a name or a title)."""
+SELF_INTRO = re.compile(r"の([^\s、。のはが]{1,8})です。")
+OPINION = re.compile(r"(?:と考えています|と考えます|と思います|と思っています|こそでした|こそです)。")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person named in the text: where, and the name as written (surname only, or full name)."""
+
+    line: int
+    pos: int
+    name: str
+    titled: bool
+    """Named by a title (知事, 町長…) rather than 氏/さん: kept only when it is someone known."""
+
+
+@dataclass(frozen=True)
+class QuoteProposal:
+    """A candidate quotation, its line and the name the rules found for its speaker (None: nobody found)."""
+
+    line: int
+    text: str
+    speaker: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class DateProposal:
+    """A date in the schema's form (YYYY, YYYY-MM, YYYY-MM-DD), its line and the words it was read from."""
+
+    line: int
+    date: str
+    written: str
+
+
+def mask_quotes(text: str) -> str:
+    """``text`` with every 「…」 passage blanked (same length), so names inside a quotation are not its speaker."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "「":
+            depth += 1
+        out.append(ch if depth == 0 else " ")
+        if ch == "」" and depth:
+            depth -= 1
+    return "".join(out)
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """Outermost 「…」 passages as (start of the text inside, end): nested brackets stay inside."""
+    found, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "「":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch == "」" and depth:
+            depth -= 1
+            if depth == 0:
+                found.append((start, i))
+    return found
+
+
+def mentions(lines: Sequence[str], numbers: Sequence[int]) -> list[Mention]:
+    """Every person named outside quotations in the given lines, in reading order."""
+    out: list[Mention] = []
+    for n in numbers:
+        text = mask_quotes(normalise_display(lines[n - 1]))
+        found = [(m.start(), m.group(1), False) for m in HONORIFIC.finditer(text)]
+        found += [(m.start(), m.group(1), True) for m in TITLED.finditer(text)]
+        found += [(m.start(), m.group(1), True) for m in TITLE_AFTER.finditer(text)]
+        out.extend(Mention(n, pos, name, titled) for pos, name, titled in sorted(found))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    """Split after 。 (outside quotations), keeping the 。."""
+    out, current, depth = [], "", 0
+    for ch in text:
+        current += ch
+        depth += ch == "「"
+        depth -= ch == "」" and depth > 0
+        if ch == "。" and depth == 0:
+            out.append(current)
+            current = ""
+    return out + ([current] if current else [])
+
+
+def chunks(text: str) -> list[str]:
+    """A passage cut into pieces of whole sentences that each fit the quote limit (引用は短く)."""
+    parts = [s for s in re.split(r"(?<=[。!?])", text) if s]
+    out, current = [], ""
+    for part in parts:
+        if current and len(current) + len(part) > QUOTE_MAX:
+            out.append(current)
+            current = ""
+        current += part
+    if current:
+        out.append(current)
+    return [c if len(c) <= QUOTE_MAX else c[:QUOTE_MAX].rsplit("、", 1)[0] for c in out]
+
+
+def _speaker(raw: str, open_at: int, close_at: int, earlier: list[Mention], line: int,
+             known: Callable[[str], bool]) -> tuple[str | None, str]:
+    """The name of who says the passage at ``open_at``..``close_at`` of line ``line``, and how it was found."""
+    text = normalise_display(raw)
+    after = text[close_at + 1:]
+    m = AFTER_PAREN.match(after)
+    if m and (m.group(1).endswith(("氏", "さん")) or known(m.group(1))):
+        return re.sub(r"(?:氏|さん)$", "", m.group(1)), "直後の(…氏)"
+    masked = mask_quotes(text)
+    sentence_start = masked.rfind("。", 0, open_at) + 1
+    here = [x for x in earlier if x.line == line and sentence_start <= x.pos < open_at and (not x.titled or known(x.name))]
+    if here:
+        return here[-1].name, "同じ文の中で「」の前に名前がある"
+    m = AFTER_TO.match(after)
+    if m:
+        return m.group(1), "「」の後の「と…氏」"
+    before = [x for x in earlier if (x.line < line or x.pos < open_at) and (not x.titled or known(x.name))]
+    if before:
+        return before[-1].name, f"その前に最後に名前が出た人(行 {before[-1].line})"
+    return None, "話者が見つかりません"
+
+
+def quotes(lines: Sequence[str], body: Sequence[int], known: Callable[[str], bool],
+           author: str | None = None) -> list[QuoteProposal]:
+    """Candidate quotations in the body lines (``body``: line numbers, in order).
+
+    A 「…」 passage of QUOTE_MIN characters or more is spoken when what follows it is と (話した, 述べた…), a (…氏),
+    or the end of the sentence or of the line when the passage is a sentence itself (it has 、 or 。); one over the
+    quote limit is offered in pieces of whole sentences. In a
+    first-person article (the first lines say 「…の星です。」), the writer's own sentences of opinion (…と考えています。)
+    are the writer's words and are offered too, with the writer as the speaker."""
+    found = mentions(lines, body)
+    out: list[QuoteProposal] = []
+    for n in body:
+        raw = lines[n - 1]
+        text = normalise_display(raw)
+        earlier = [m for m in found if m.line <= n]
+        for start, end in spans(text):
+            inner = raw[start:end]
+            spoken = SPOKEN_NEXT.match(text[end + 1:].lstrip())
+            if len(inner.strip()) < QUOTE_MIN or spoken is None or (spoken.group(1) is not None and not re.search("[、。]", inner)):
+                continue
+            name, how = _speaker(raw, start - 1, end, earlier, n, known)
+            for piece in chunks(inner.strip()):
+                out.append(QuoteProposal(n, piece, name, f"「」の発言。話者: {how}"))
+        if author is not None:
+            for sentence in sentences(mask_quotes(text)):
+                if OPINION.search(sentence) and len(sentence.strip()) >= QUOTE_MIN:
+                    at = text.find(sentence.strip()[:10])
+                    piece = raw[at:at + len(sentence.strip())] if at >= 0 else sentence.strip()
+                    out.extend(QuoteProposal(n, p, author, "一人称の記事で、筆者の考えを述べた文") for p in chunks(piece))
+    return out
+
+
+def author_of(lines: Sequence[str], body: Sequence[int]) -> str | None:
+    """The writer of a first-person article: 「…の星です。」 in the first three lines of the body."""
+    for n in body[:3]:
+        m = SELF_INTRO.search(normalise_display(lines[n - 1]))
+        if m:
+            return m.group(1)
+    return None
+
+
+# --- dates ----------------------------------------------------------------------------------------------------------
+ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
+WESTERN = re.compile(r"(?<!\d)(\d{4})\s*(?:年(?!代|間)\s*(?:度|(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?|\.(\d{1,2})\.(\d{1,2})(?!\d))")
+JAPANESE = re.compile(r"(令和|平成|昭和)\s*(\d{1,2}|元)\s*年\s*(度)?(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?(?!代)")
+MONTH_LINE = re.compile(r"^(\d{1,2})\s*月\s")
+YEAR_ONLY = re.compile(r"^(\d{4})\s*年度?$")
+
+
+def _form(year: int, month: str | None, day: str | None) -> str | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD, or None for an impossible or implausible date."""
+    if not 1900 <= year <= 2100:
+        return None
+    value = f"{year:04d}" + (f"-{int(month):02d}" if month else "") + (f"-{int(day):02d}" if month and day else "")
+    try:
+        check_partial_date(value)
+    except ValueError:
+        return None
+    return value
+
+
+def dates(lines: Sequence[str], body: Sequence[int]) -> list[DateProposal]:
+    """Every date of the body lines, once per line and date, in reading order."""
+    out: list[DateProposal] = []
+    year: int | None = None
+    for n in body:
+        text = unicodedata.normalize("NFKC", normalise_display(lines[n - 1])).strip()
+        label = YEAR_ONLY.match(text)
+        if label:
+            year = int(label.group(1))
+            continue
+        found: dict[str, str] = {}
+        month_line = MONTH_LINE.match(text)
+        if month_line and year is not None:
+            found.setdefault(_form(year, month_line.group(1), None) or "", f"{year}年の下の「{month_line.group(0).strip()}」")
+        for m in JAPANESE.finditer(text):
+            base = 1 if m.group(2) == "元" else int(m.group(2))
+            found.setdefault(_form(ERAS[m.group(1)] + base, m.group(4), m.group(5)) or "", m.group(0))
+        for m in WESTERN.finditer(text):
+            found.setdefault(_form(int(m.group(1)), m.group(2) or m.group(4), m.group(3) or m.group(5)) or "", m.group(0))
+        out.extend(DateProposal(n, value, written) for value, written in found.items() if value)
+    return out
