@@ -213,3 +213,23 @@ def test_hostile_seed_text_stays_data(tmp_path: Path) -> None:
                           "exclude", "headings", "municipalities", "themes", "organisations", "people", "key_points",
                           "quotes", "events", "rights"]
     assert all(line.startswith("#") or "\u2028" not in line for line in out.split("\n"))
+
+
+def _blocks(section: str, lang: str) -> list[str]:
+    return re.findall(rf"^```{lang}\n(.*?)^```", section, re.M | re.S)
+
+
+def test_the_guides_draft_walkthrough_is_what_the_tools_print(tmp_path: Path) -> None:
+    """CONTRIBUTING.md: the practice seed of the walkthrough, the draft command and the check output it shows."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    walkthrough = guide.split("## 記事を追加する(はじめから終わりまで)", 1)[1].split("\n## ", 1)[0]
+    section = guide.split("## 下書きから記事を作る(draft)", 1)[1].split("\n## ", 1)[0]
+    root = content_copy(tmp_path)
+    (root / "seeds/900_kamakura-practice.txt").write_text(_blocks(walkthrough, "text")[0], encoding="utf-8")
+    draft_command, check_command = (block.strip() for block in _blocks(section, "bash"))
+    assert draft_command.startswith(".venv/bin/python -m generator draft ") and check_command == ".venv/bin/python -m generator check"
+    status, _, err = cli(root, *draft_command.split()[3:])
+    assert (status, err[0]) == (0, "作成しました: content/articles/kamakura-practice.yaml")
+    data = yaml.safe_load((root / "content/articles/kamakura-practice.yaml").read_text(encoding="utf-8"))
+    assert data["url"] == "https://example.jp/kamakura" and [h["line"] for h in data["headings"]] == [5, 10]
+    assert cli(root, "check")[2] == _blocks(section, "text")[0].splitlines()
