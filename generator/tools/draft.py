@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,11 @@ class Known:
     themes: list[dict[str, Any]] = field(default_factory=list)
     glossary: list[dict[str, Any]] = field(default_factory=list)
     organisations: list[dict[str, Any]] = field(default_factory=list)
+
+    @cached_property
+    def terms(self) -> dict[str, list[str]]:
+        """``_terms`` once per run (a long seed asks it for every quote and event)."""
+        return _terms(self)
 
 
 def _yaml(path: Path) -> Any:
@@ -190,7 +196,7 @@ def _terms(k: Known) -> dict[str, list[str]]:
 def theme_counts(text: str, k: Known) -> list[tuple[str, int, list[str]]]:
     """Themes whose words occur in ``text``, most often first: (id, count, the words found)."""
     out = []
-    for tid, words in _terms(k).items():
+    for tid, words in k.terms.items():
         hits = [w for w in words if w in text]
         count = sum(text.count(w) for w in hits)
         if count:
@@ -266,10 +272,16 @@ def make_draft(seed: str, raw: bytes, text: str, k: Known) -> Draft:
     plain = "\n".join(norm(lines[n - 1]) for n in body)
     everything = "\n".join(normalise_display(line) for line in lines)
     writer = author_of(lines, body)
-    found = quotes(lines, body, lambda name: resolve(name, k, everything) is not None, writer)
-    speakers = tuple(resolve(p.speaker, k, everything) for p in found)
-    mentioned = [resolve(m.group(1), k, everything) for n in body for m in re.finditer(
-        r"([一-龥々]{1,6})(?:氏|さん)", normalise_display(lines[n - 1]))]
+    ids: dict[str | None, str | None] = {}
+
+    def person(name: str | None) -> str | None:
+        if name not in ids:
+            ids[name] = resolve(name, k, everything)
+        return ids[name]
+
+    found = quotes(lines, body, lambda name: person(name) is not None, writer)
+    speakers = tuple(person(p.speaker) for p in found)
+    mentioned = [person(m.group(1)) for n in body for m in re.finditer(r"([一-龥々]{1,6})(?:氏|さん)", normalise_display(lines[n - 1]))]
     people = tuple(dict.fromkeys(p for p in [*speakers, *mentioned] if p))
     publisher, author, date = _meta(lines, s)
     return Draft(seed, hashlib.sha256(raw).hexdigest(), tuple(lines), s, tuple(places(lines, s, body, k)), tuple(found),

@@ -17,6 +17,8 @@ from generator.content.rights import QUOTE_MAX
 from generator.content.schema import check_partial_date
 from generator.content.text import normalise_display
 
+LOOKBACK = 50
+"""Mentions looked back at for a speaker: the last person named is never far before the quotation."""
 QUOTE_MIN = 12
 """A bracketed phrase shorter than this is a term or a title (「正解」), not a spoken passage."""
 KANJI = r"[一-龥々〆ヶ\u3400-\u4dbf\uf900-\ufaff]"
@@ -128,15 +130,14 @@ def chunks(text: str) -> list[str]:
     return [c if len(c) <= QUOTE_MAX else c[:QUOTE_MAX].rsplit("、", 1)[0] for c in out]
 
 
-def _speaker(raw: str, open_at: int, close_at: int, earlier: list[Mention], line: int,
+def _speaker(text: str, masked: str, open_at: int, close_at: int, earlier: list[Mention], line: int,
              known: Callable[[str], bool]) -> tuple[str | None, str]:
-    """The name of who says the passage at ``open_at``..``close_at`` of line ``line``, and how it was found."""
-    text = normalise_display(raw)
+    """The name of who says the passage at ``open_at``..``close_at`` of line ``line`` (``text``, and ``masked`` as
+    ``mask_quotes`` gives it), and how it was found."""
     after = text[close_at + 1:]
     m = AFTER_PAREN.match(after)
     if m and (m.group(1).endswith(("氏", "さん")) or known(m.group(1))):
         return re.sub(r"(?:氏|さん)$", "", m.group(1)), "直後の(…氏)"
-    masked = mask_quotes(text)
     sentence_start = masked.rfind("。", 0, open_at) + 1
     here = [x for x in earlier if x.line == line and sentence_start <= x.pos < open_at and (not x.titled or known(x.name))]
     if here:
@@ -161,20 +162,24 @@ def quotes(lines: Sequence[str], body: Sequence[int], known: Callable[[str], boo
     are the writer's words and are offered too, with the writer as the speaker."""
     found = mentions(lines, body)
     out: list[QuoteProposal] = []
+    seen = 0
     for n in body:
         raw = lines[n - 1]
         text = normalise_display(raw)
-        earlier = [m for m in found if m.line <= n]
+        while seen < len(found) and found[seen].line <= n:
+            seen += 1
+        earlier = found[max(0, seen - LOOKBACK):seen]
+        masked = mask_quotes(text)
         for start, end in spans(text):
             inner = raw[start:end]
             spoken = SPOKEN_NEXT.match(text[end + 1:].lstrip())
             if len(inner.strip()) < QUOTE_MIN or spoken is None or (spoken.group(1) is not None and not re.search("[、。]", inner)):
                 continue
-            name, how = _speaker(raw, start - 1, end, earlier, n, known)
+            name, how = _speaker(text, masked, start - 1, end, earlier, n, known)
             for piece in chunks(inner.strip()):
                 out.append(QuoteProposal(n, piece, name, f"「」の発言。話者: {how}"))
         if author is not None:
-            for sentence in sentences(mask_quotes(text)):
+            for sentence in sentences(masked):
                 if OPINION.search(sentence) and len(sentence.strip()) >= QUOTE_MIN:
                     at = text.find(sentence.strip()[:10])
                     piece = raw[at:at + len(sentence.strip())] if at >= 0 else sentence.strip()
