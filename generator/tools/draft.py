@@ -27,7 +27,7 @@ from generator.content.schema import SLUG_RE, url_problem
 from generator.content.text import normalise_display
 from generator.errors import Problems, visible
 from generator.tools.draft_structure import Structure, norm, structure
-from generator.tools.draft_text import DateProposal, QuoteProposal, author_of, dates, quotes
+from generator.tools.draft_text import DateProposal, QuoteProposal, author_of, dates, mentions, quotes
 from generator.tools.new import q
 
 OFFICE_AFTER = re.compile(r"^(?:の)?\s*(?:副?(?:知事|市長|町長|村長|区長)|CDO|CIO|役場|役所|[都道府県]庁|議会|職員|"
@@ -279,11 +279,13 @@ def make_draft(seed: str, raw: bytes, text: str, k: Known) -> Draft:
             ids[name] = resolve(name, k, everything)
         return ids[name]
 
-    found = quotes(lines, body, lambda name: person(name) is not None, writer)
+    found = quotes(lines, body, lambda name: person(name) is not None, writer[2] if writer else None)
     speakers = tuple(person(p.speaker) for p in found)
-    mentioned = [person(m.group(1)) for n in body for m in re.finditer(r"([一-龥々]{1,6})(?:氏|さん)", normalise_display(lines[n - 1]))]
+    mentioned = [person(m.name) for m in mentions(lines, body)]
     people = tuple(dict.fromkeys(p for p in [*speakers, *mentioned] if p))
     publisher, author, date = _meta(lines, s)
+    if author is None and writer is not None:
+        author = (writer[0], writer[1])
     return Draft(seed, hashlib.sha256(raw).hexdigest(), tuple(lines), s, tuple(places(lines, s, body, k)), tuple(found),
                  speakers, tuple(dates(lines, body)), tuple(theme_counts(plain, k)), tuple(organisations(plain, k)),
                  people, publisher, author, date)
@@ -315,7 +317,7 @@ def render(d: Draft, ident: str, url: str | None, k: Known) -> str:
         f"# 提案: 行 {s.title}(本文の前で、飾り行でない最も長い行)" if s.title else "# 題名が見つかりませんでした",
         f"title: {yq(title)}",
     ]
-    for key, found, why in (("publisher", d.publisher, "誌名『』のある行"), ("author", d.author, "署名・著者の行"),
+    for key, found, why in (("publisher", d.publisher, "誌名『』のある行"), ("author", d.author, "署名・著者の行、または筆者の自己紹介"),
                             ("date", d.date, "本文の前の日付の行")):
         out += [f"# 提案: 行 {found[1]}({why})", f"{key}: {yq(found[0])}"] if found else [f"{key}: null  # 記事に書かれていなければ null"]
     out += [f"url: {yq(url)}" if url else "url: null  # 元記事の URL(--url で書き込めます)",

@@ -60,9 +60,13 @@ NOT_HEADING_START = re.compile(r"^(?:[・•※→\-]|出典)")
 BRACKET_LABEL = re.compile(r"^【[^】]+】$")
 
 
+_NOT_CIRCLED = re.compile("[^\u2460-\u2473]+")
+
+
 def norm(line: str) -> str:
-    """A line as the rules see it: NFKC (full-width letters, Kangxi radicals) and stripped."""
-    return unicodedata.normalize("NFKC", line).strip()
+    """A line as the rules see it: NFKC (full-width letters, Kangxi radicals) but for ①〜⑳, which stay list marks
+    (NFKC would make ①デジタル化 a plain 1デジタル化), and stripped."""
+    return _NOT_CIRCLED.sub(lambda m: unicodedata.normalize("NFKC", m.group()), line).strip()
 
 
 def is_prose(text: str) -> bool:
@@ -206,7 +210,7 @@ def _headings(texts: list[str], flags: dict[int, str], start: int, end: int) -> 
         numbered = NUMBERED.match(text) is not None or YEAR_LABEL.match(text) is not None
         if BRACKET_LABEL.match(text):
             reason = "【 】で囲まれた見出し"
-        out.append(HeadingProposal(n, to, 3 if numbered else 2, reason + ("(番号付き: 階層 3)" if numbered else "")))
+        out.append(HeadingProposal(n, to, 3 if numbered else 2, reason + ("(番号付きか年: 階層 3)" if numbered else "")))
         n = (to or n) + 1
     return out
 

@@ -30,7 +30,8 @@ AFTER_TO = re.compile(rf"^と、?[^。「」、]{{0,10}}?({KANJI}{{1,6}})(?:氏|
 SPOKEN_NEXT = re.compile(r"^(?:と(?![「『]|は|いう|いった|して|する|なる|題|名付|呼)|[((][^))]{1,20}(?:氏|さん)[))]|(。|$))")
 """What follows a spoken 「…」: と(話した…), but not と「 (A と B), とは, という, と題して; a (…氏); or the end of the
 sentence or line (group 1: then the passage must itself be a sentence, with 、 or 。, not a name or a title)."""
-SELF_INTRO = re.compile(r"の([^\s、。のはが]{1,8})です。")
+SELF_INTRO = re.compile(r"^([^。]{0,50}(?:室|課|部|局|係|担当|マネージャー|職員|記者|編集部|代表|長|員|者)の([^\s、。のはが]{1,8}))です。")
+"""A writer introducing themselves: 「(所属・役職)の(名前)です。」, the role ending in 室, 課, 担当, マネージャー…"""
 OPINION = re.compile(r"(?:と考えています|と考えます|と思います|と思っています|こそでした|こそです)。")
 
 
@@ -187,12 +188,19 @@ def quotes(lines: Sequence[str], body: Sequence[int], known: Callable[[str], boo
     return out
 
 
-def author_of(lines: Sequence[str], body: Sequence[int]) -> str | None:
-    """The writer of a first-person article: 「…の星です。」 in the first three lines of the body."""
+def self_introduction(line: str) -> tuple[str, str] | None:
+    """The writer's self-introduction in a line, as (all of it, the name), or None."""
+    m = SELF_INTRO.match(normalise_display(line).strip())
+    return (m.group(1), m.group(2)) if m else None
+
+
+def author_of(lines: Sequence[str], body: Sequence[int]) -> tuple[str, int, str] | None:
+    """The writer of a first-person article: 「…マネージャーの星です。」 opening one of the first three body lines,
+    as (the introduction, its line, the name)."""
     for n in body[:3]:
-        m = SELF_INTRO.search(normalise_display(lines[n - 1]))
-        if m:
-            return m.group(1)
+        found = self_introduction(lines[n - 1])
+        if found:
+            return found[0], n, found[1]
     return None
 
 
