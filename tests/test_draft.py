@@ -233,3 +233,19 @@ def test_the_guides_draft_walkthrough_is_what_the_tools_print(tmp_path: Path) ->
     data = yaml.safe_load((root / "content/articles/kamakura-practice.yaml").read_text(encoding="utf-8"))
     assert data["url"] == "https://example.jp/kamakura" and [h["line"] for h in data["headings"]] == [5, 10]
     assert cli(root, "check")[2] == _blocks(section, "text")[0].splitlines()
+
+
+def test_a_speaker_not_in_people_yaml_is_proposed_as_a_new_person(tmp_path: Path) -> None:
+    root = content_copy(tmp_path)
+    seed = "\n".join([
+        "架空の町の取り組み",
+        "",
+        "綾瀬市 DX推進担当の山田太郎氏は、「窓口の手続きを、まず三つだけオンラインにしました。」と話した。",
+        "山田氏は「住民の声を聞きながら、少しずつ増やしていきます。」と述べた。",
+    ])
+    (root / "seeds/900_new-person.txt").write_text(seed, encoding="utf-8")
+    status, out, _ = cli(root, "draft", "900_new-person.txt", "--stdout")
+    assert status == 0 and yaml.safe_load(out)["quotes"] == []
+    assert out.split("\n# 提案: content/people.yaml に加える人物(id はローマ字で。役職は本文の記載から):\n", 1)[1].startswith(
+        "#   - id: (ローマ字の id)\n#     name: 山田太郎\n#     role: 綾瀬市 DX推進担当\nevents:")
+    assert "#   行 3: 話者「山田太郎」: 窓口の手続きを" in out and "#   行 4: 話者「山田」: 住民の声を" in out

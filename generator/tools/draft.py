@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,29 +26,14 @@ from generator.content.schema import SLUG_RE, url_problem
 from generator.content.text import normalise_display
 from generator.errors import Problems, visible
 from generator.tools.draft_structure import Structure, norm, structure
-from generator.tools.draft_text import DateProposal, QuoteProposal, author_of, dates, mentions, quotes
-from generator.tools.new import q
+from generator.tools.draft_text import author_of, dates, mentions, quotes
+from generator.tools.draft_yaml import Draft, Place, render
 
 OFFICE_AFTER = re.compile(r"^(?:の)?\s*(?:副?(?:知事|市長|町長|村長|区長)|CDO|CIO|役場|役所|[都道府県]庁|議会|職員|"
                           r"[^\s、。「」の]{0,10}?(?:部|課|室|担当))")
 """What follows a body's name when the article is about that body's own people: its head, council, staff, a section."""
 SUBJECT_MIN = 3
 """The body named most often is a subject when it is named at least this often."""
-_UNSAFE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029]")
-"""Characters a YAML reader refuses or reads as a line break: written as \\uXXXX inside a double-quoted scalar."""
-
-
-def yq(value: str) -> str:
-    """``new.q`` (a JSON string, which is a YAML double-quoted scalar) with what YAML would refuse or break escaped."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", q(value))
-
-
-def note(text: str, limit: int = 60) -> str:
-    """Seed text for a ``#`` comment: one visible line (a comment ends at any line break), cut to ``limit``."""
-    flat = visible(re.sub(r"[\r\n\x85\u2028\u2029]", " ", text)).strip()
-    return flat if len(flat) <= limit else flat[:limit] + "…"
-
-
 # --- what the handbook already knows ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Known:
@@ -99,19 +83,6 @@ def _strings(values: Any) -> list[str]:
 
 
 # --- municipalities --------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Place:
-    """A local government named in the article: how often, first where, and whether the article is about it."""
-
-    code: str
-    name: str
-    page: str | None
-    count: int
-    first: int
-    subject: bool
-    reason: str
-
-
 def _name_index(registry: dict[str, Registered]) -> tuple[re.Pattern[str], dict[str, list[Registered]]]:
     """One regex of every official name (longest first, so 大津市 wins over 津市) and the bodies of each name."""
     by_name: dict[str, list[Registered]] = {}
@@ -216,27 +187,6 @@ def organisations(text: str, k: Known) -> list[tuple[str, str]]:
 
 
 # --- the draft -------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Draft:
-    """Every proposal for one seed (what the YAML is written from, and what tests measure)."""
-
-    seed: str
-    sha256: str
-    lines: tuple[str, ...]
-    structure: Structure
-    places: tuple[Place, ...]
-    quotes: tuple[QuoteProposal, ...]
-    speakers: tuple[str | None, ...]
-    """The people.yaml id of each quote's speaker (None: not in people.yaml)."""
-    dates: tuple[DateProposal, ...]
-    themes: tuple[tuple[str, int, list[str]], ...]
-    organisations: tuple[tuple[str, str], ...]
-    people: tuple[str, ...]
-    publisher: tuple[str, int] | None
-    author: tuple[str, int] | None
-    date: tuple[str, int] | None
-
-
 def body_numbers(lines: Sequence[str], s: Structure) -> list[int]:
     """Non-blank, non-furniture lines of the proposed body."""
     flagged = {f.line for f in s.furniture}
@@ -286,104 +236,12 @@ def make_draft(seed: str, raw: bytes, text: str, k: Known) -> Draft:
     publisher, author, date = _meta(lines, s)
     if author is None and writer is not None:
         author = (writer[0], writer[1])
+    found_dates = tuple(dates(lines, body))
+    cited = {p.line for p in found} | {e.line for e in found_dates}
+    line_themes = {n: [tid for tid, _, _ in theme_counts(norm(lines[n - 1]), k)][:2] for n in sorted(cited)}
     return Draft(seed, hashlib.sha256(raw).hexdigest(), tuple(lines), s, tuple(places(lines, s, body, k)), tuple(found),
-                 speakers, tuple(dates(lines, body)), tuple(theme_counts(plain, k)), tuple(organisations(plain, k)),
+                 speakers, found_dates, tuple(theme_counts(plain, k)), line_themes, tuple(organisations(plain, k)),
                  people, publisher, author, date)
-
-
-def _line_themes(d: Draft, n: int, k: Known, limit: int = 2) -> list[str]:
-    """The themes whose words occur in line ``n``, at most ``limit``, for a quote's or an event's ``themes``."""
-    return [tid for tid, _, _ in theme_counts(norm(d.lines[n - 1]), k)][:limit]
-
-
-def _list(items: Sequence[str], indent: str = "  ") -> str:
-    return "".join(f"{indent}- {item}\n" for item in items)
-
-
-def render(d: Draft, ident: str, url: str | None, k: Known) -> str:
-    """The draft as YAML: real schema fields, each proposal with a ``# 提案:`` comment; seed text only as data."""
-    s, lines = d.structure, d.lines
-    title = norm(lines[s.title - 1]) if s.title else ""
-    subjects = [p for p in d.places if p.subject]
-    pages = [p for p in subjects if p.page]
-    out = [
-        f"# 記事の下書き: python -m generator draft {note(d.seed)} が作りました。",
-        "# 「# 提案:」の付いた値は機械の提案です。seed の原文と照らして直し、違うものは消してください。",
-        "# summary・key_points・events の text は人が書く項目です(空のままでは check が通りません)。",
-        "# ファイル名と id は、記事の内容が分かる英小文字の名前に変えてください(例: akishima-enterprisezine)。",
-        f"id: {ident}",
-        f"seed: {yq(d.seed)}",
-        f"sha256: {yq(d.sha256)}",
-        f"# 提案: 行 {s.title}(本文の前で、飾り行でない最も長い行)" if s.title else "# 題名が見つかりませんでした",
-        f"title: {yq(title)}",
-    ]
-    for key, found, why in (("publisher", d.publisher, "誌名『』のある行"), ("author", d.author, "署名・著者の行、または筆者の自己紹介"),
-                            ("date", d.date, "本文の前の日付の行")):
-        out += [f"# 提案: 行 {found[1]}({why})", f"{key}: {yq(found[0])}"] if found else [f"{key}: null  # 記事に書かれていなければ null"]
-    out += [f"url: {yq(url)}" if url else "url: null  # 元記事の URL(--url で書き込めます)",
-            "# 人が書く: 記事の要約(2〜4 文)。記事に書かれていないことは書かない",
-            'summary: ""',
-            "# 提案: 最初の段落(またはその直前の見出し)から、フッター(署名・共有ボタンなど)の前まで",
-            "body:", f"  - start: {s.start}", f"    end: {s.end}"]
-    inside = [f for f in s.furniture if s.start <= f.line <= s.end]
-    out.append("exclude:" + ("" if inside else " []"))
-    out += [f"  - {f.line}  # 提案: {note(f.reason)}「{note(lines[f.line - 1], 30)}」" for f in inside]
-    outside = [f for f in s.furniture if not s.start <= f.line <= s.end]
-    if outside:
-        out.append("# 本文の外の飾り行(参考): " + "、".join(f"{f.line}({note(f.reason, 20)})" for f in outside[:30]))
-    out.append("headings:" + ("" if s.headings else " []"))
-    for h in s.headings:
-        out.append(f"  - line: {h.line}  # 提案: {note(h.reason)}「{note(norm(lines[h.line - 1]), 30)}」")
-        if h.to:
-            out.append(f"    to: {h.to}")
-        out.append(f"    level: {h.level}")
-    out.append("municipalities:" + ("" if pages else " []"))
-    out += [f"  - {p.page}  # 提案: {p.name}({p.code})。{p.reason}。{p.count} 回、最初は行 {p.first}" for p in pages]
-    for p in subjects:
-        if not p.page:
-            out.append(f"# 提案: {p.name}({p.code})も主な対象です({p.reason}、{p.count} 回)。自治体ページがないので "
-                       f"`python -m generator new municipality <id> --code {p.code}` で作ってから、ここに id を加えてください")
-    others = [p for p in d.places if not p.subject]
-    if others:
-        out.append("# 名前が出るだけの自治体(主な対象ではないと判断): "
-                   + "、".join(f"{p.name}({p.code}、{p.count} 回、最初は行 {p.first})" for p in others))
-    themes = [t for t in d.themes][:8]
-    out.append("themes:" + ("" if themes else " []  # 1 つ以上必要です(content/themes/ の id)"))
-    out += [f"  - {tid}  # 提案: 「{note('」「'.join(words[:3]), 40)}」が {count} 回" for tid, count, words in themes]
-    out.append("organisations:" + ("" if d.organisations else " []"))
-    out += [f"  - {oid}  # 提案: 「{note(name, 30)}」" for oid, name in d.organisations]
-    out.append("people:" + ("" if d.people else " []"))
-    out += [f"  - {pid}  # 提案: 本文に名前が出る(people.yaml)" for pid in d.people]
-    out.append("# 人が書く: 要点(記事の主張をハンドブックの言葉で)。見出しを骨組みにしてください:")
-    out += [f"#   行 {h.line}: {note(norm(lines[h.line - 1]), 40)}" for h in s.headings]
-    out.append("#   - text: 要点を書く\n#     paras: [段落の行番号]")
-    out.append("key_points: []")
-    live = [(p, sp) for p, sp in zip(d.quotes, d.speakers, strict=True) if sp]
-    out.append("quotes:" + ("" if live else " []"))
-    for qp, sp in live:
-        out += [f"  # 提案: 行 {qp.line}。{note(qp.reason)}(話者「{note(qp.speaker or '', 20)}」)",
-                f"  - text: {yq(qp.text)}", f"    speaker: {sp}", f"    para: {qp.line}"]
-        if themes_here := _line_themes(d, qp.line, k):
-            out.append("    themes:\n" + _list(themes_here, "      ").rstrip("\n"))
-    unknown = [qp for qp, sp in zip(d.quotes, d.speakers, strict=True) if not sp]
-    if unknown:
-        out.append("# 話者が people.yaml にいない発言の候補(人物を people.yaml に加えてから quotes に移してください):")
-        out += [f"#   行 {qp.line}: 話者「{note(qp.speaker or '不明', 20)}」: {note(qp.text, 40)}" for qp in unknown]
-    out.append("events:" + ("" if d.dates else " []"))
-    for e in d.dates:
-        here = [p.page for p in pages if p.page and _named(lines[e.line - 1], p.name)]
-        out += [f"  # 提案: 行 {e.line}「{note(e.written, 30)}」: {note(norm(lines[e.line - 1]), 50)}",
-                f"  - date: {yq(e.date)}", '    text: ""  # 人が書く: 出来事を短く(原文を写さない)', f"    para: {e.line}"]
-        if len(here) == 1 and len(pages) > 1:
-            out.append(f"    municipality: {here[0]}")
-        if themes_here := _line_themes(d, e.line, k):
-            out.append("    themes:\n" + _list(themes_here, "      ").rstrip("\n"))
-    out += ["rights:", "  licence: unknown  # 転載の許諾・再利用可能なライセンスを確かめたら書き換える(本文は掲載しない)"]
-    return "\n".join(out) + "\n"
-
-
-def _named(line: str, name: str) -> bool:
-    return name in unicodedata.normalize("NFKC", line)
 
 
 # --- the command -----------------------------------------------------------------------------------------------------
@@ -434,7 +292,7 @@ def draft(root: Path, seed_arg: str, *, url: str | None = None, ident: str | Non
     if raw is None or text is None:
         return _fail(rel, "seed", f"{SEEDS_DIR}/{seed}: {problems.errors()[0].message}")
     k = known(root)
-    yaml_text = render(make_draft(seed, raw, text, k), ident, url, k)
+    yaml_text = render(make_draft(seed, raw, text, k), ident, url)
     if stdout:
         sys.stdout.write(yaml_text)
         return 0

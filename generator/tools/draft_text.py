@@ -44,6 +44,8 @@ class Mention:
     name: str
     titled: bool
     """Named by a title (知事, 町長…) rather than 氏/さん: kept only when it is someone known."""
+    role: str | None = None
+    """The words that present the person right there (「総務部 デジタル化担当部長の」小林大介氏), if any."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class QuoteProposal:
     text: str
     speaker: str | None
     reason: str
+    role: str | None = None
+    """The speaker's role as the article presents them (for ``role`` when it differs from people.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -92,16 +96,31 @@ def spans(text: str) -> list[tuple[int, int]]:
     return found
 
 
+ROLE_BEFORE = re.compile(r"([^、。「」()()]{2,40})の\s*$")
+ROLE_AFTER = re.compile(r"・([^、。「」]{1,30}?(?:知事|市長|町長|村長|区長|調整官|教授|代表|会長|社長))")
+
+
 def mentions(lines: Sequence[str], numbers: Sequence[int]) -> list[Mention]:
-    """Every person named outside quotations in the given lines, in reading order."""
+    """Every person named outside quotations in the given lines, in reading order, with the role written with the
+    name: the words before 「の」 right before it (デジタル化担当部長の小林大介氏), or after 「・」 (黒岩祐治・神奈川県知事)."""
     out: list[Mention] = []
     for n in numbers:
         text = mask_quotes(normalise_display(lines[n - 1]))
-        found = [(m.start(), m.group(1), False) for m in HONORIFIC.finditer(text)]
-        found += [(m.start(), m.group(1), True) for m in TITLED.finditer(text)]
-        found += [(m.start(), m.group(1), True) for m in TITLE_AFTER.finditer(text)]
-        out.extend(Mention(n, pos, name, titled) for pos, name, titled in sorted(found))
+        found: list[tuple[int, str, bool, str | None]] = []
+        for m in HONORIFIC.finditer(text):
+            before = ROLE_BEFORE.search(text[:m.start()])
+            found.append((m.start(), m.group(1), False, before.group(1).strip() if before else None))
+        for m in TITLED.finditer(text):
+            after = ROLE_AFTER.match(text[m.end(1):])
+            found.append((m.start(), m.group(1), True, after.group(1) if after else None))
+        found += [(m.start(), m.group(1), True, None) for m in TITLE_AFTER.finditer(text)]
+        out.extend(Mention(n, pos, name, titled, role) for pos, name, titled, role in sorted(found, key=lambda f: f[:2]))
     return out
+
+
+def role_of(name: str, found: Sequence[Mention]) -> str | None:
+    """The role written with the first mention of ``name`` (or of a longer name starting with it) that has one."""
+    return next((m.role for m in found if m.role and (m.name == name or m.name.startswith(name))), None)
 
 
 def sentences(text: str) -> list[str]:
@@ -177,8 +196,9 @@ def quotes(lines: Sequence[str], body: Sequence[int], known: Callable[[str], boo
             if len(inner.strip()) < QUOTE_MIN or spoken is None or (spoken.group(1) is not None and not re.search("[、。]", inner)):
                 continue
             name, how = _speaker(text, masked, start - 1, end, earlier, n, known)
+            role = role_of(name, found) if name else None
             for piece in chunks(inner.strip()):
-                out.append(QuoteProposal(n, piece, name, f"「」の発言。話者: {how}"))
+                out.append(QuoteProposal(n, piece, name, f"「」の発言。話者: {how}", role))
         if author is not None:
             for sentence in sentences(masked):
                 if OPINION.search(sentence) and len(sentence.strip()) >= QUOTE_MIN:
