@@ -2,8 +2,8 @@
 
 ``new article --seed`` fills the hash and a body range; everything else (furniture lines, headings, municipalities
 and codes, quotes and speakers, dated events, themes) a contributor had to find line by line. Here the rules of
-``draft_structure`` and ``draft_text`` propose them, each value with a ``# 提案:`` comment saying why, so that the
-contributor corrects a proposal instead of starting from line numbers. What only a person can write (the summary,
+``draft_structure`` and ``draft_text`` propose them and ``draft_yaml`` writes each value with a ``# 提案:`` comment
+saying why, so that the contributor corrects a proposal instead of starting from line numbers. What only a person can write (the summary,
 the key points, each event's wording) is left empty, so that ``python -m generator check`` names those fields.
 """
 
