@@ -256,6 +256,8 @@ class Handbook:
     glossary: dict[str, GlossaryTerm]
     organisations: dict[str, Organisation]
     people: dict[str, Person]
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    """Search synonyms (content/synonyms.yaml): each group's words find one another."""
 
 
 def _body(article: schema.Article, seed: SeedText) -> Body:
@@ -330,4 +332,5 @@ def build_model(v: Validated) -> Handbook:
         glossary={g.id: g for g in glossary},
         organisations={o.id: o for o in orgs},
         people={p.id: p for p in people},
+        synonyms=tuple(tuple(g.model.words) for g in v.synonyms),
     )

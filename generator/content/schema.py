@@ -450,6 +450,19 @@ class OrganisationsFile(Strict):
     organisations: list[Organisation] = Field(description="組織の一覧")
 
 
+class SynonymGroup(Strict):
+    """Words municipal staff use for the same thing: searching one finds pages with any (content/synonyms.yaml)."""
+
+    words: list[ShortText] = Field(min_length=2, description="同じものを指す語(2 語以上)。どれで検索しても、ほかの語を含むページも見つかる")
+    reason: ShortText = Field(description="同じものとして扱う理由(1 行。レビューする人のため。サイトには出ません)")
+
+
+class SynonymsFile(Strict):
+    """content/synonyms.yaml: search synonyms, reviewed like the rest of the content."""
+
+    synonyms: list[SynonymGroup] = Field(description="同義語のまとまりの一覧")
+
+
 class PeopleFile(Strict):
     """content/people.yaml: the list of people."""
 
@@ -466,4 +479,7 @@ FILE_KINDS: dict[str, type[Strict]] = {
     "glossary.yaml": GlossaryFile,
     "organisations.yaml": OrganisationsFile,
     "people.yaml": PeopleFile,
+    "synonyms.yaml": SynonymsFile,
 }
+OPTIONAL_FILES = frozenset({"synonyms.yaml"})
+"""Files of ``FILE_KINDS`` a content tree may leave out (a handbook without synonyms still builds)."""

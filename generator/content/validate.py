@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.content import rights, schema
 from generator.content.load import SEEDS_DIR, Registered, SeedText, Sources
-from generator.content.text import normalise_display, squash_space, to_katakana
+from generator.content.text import loose_key, normalise_display, squash_space, to_katakana
 from generator.content.yamlio import Located, field_name
 from generator.errors import BuildAborted, Problems
 
@@ -94,6 +94,7 @@ class Validated:
     organisations: tuple[Entry[schema.Organisation], ...]
     people: tuple[Entry[schema.Person], ...]
     seeds: dict[str, SeedText]
+    synonyms: tuple[Entry[schema.SynonymGroup], ...] = ()
 
 
 def _message(err: Any) -> str:
@@ -116,6 +117,8 @@ def _message(err: Any) -> str:
         text += f"(使える値: {' / '.join(allowed.split())})"
     if kind == "string_type" and last in _STRING_HINTS:
         text = _STRING_HINTS[last]
+    if kind == "too_short" and err.get("ctx", {}).get("min_length", 1) > 1:
+        text = f"{err['ctx']['min_length']} 件以上にしてください"
     if kind == "string_pattern_mismatch":
         is_slug = err.get("ctx", {}).get("pattern") == schema.SLUG_RE
         text = _PATTERN_HINTS["id"] if is_slug else _PATTERN_HINTS.get(last, text)
@@ -537,6 +540,38 @@ def _check_unused_themes(v: Validated, problems: Problems) -> None:
             problems.warning(t.source.path, t.line("id"), "id", f"テーマ「{t.model.name}」を使う記事がありません")
 
 
+def _strings(data: Any) -> Iterable[str]:
+    """Every string value inside a YAML document's data."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
+def _check_synonyms(v: Validated, sources: Sources, problems: Problems) -> None:
+    """A synonym group must lead somewhere (one of its words occurs in the content), and a word belongs to one group:
+    otherwise a search for it finds nothing, or a reviewer cannot tell which group it follows."""
+    text = "\n".join(loose_key(s) for name, docs in sources.documents.items() if name != "synonyms.yaml"
+                     for doc in docs for s in _strings(doc.data))
+    first: dict[str, tuple[str, int]] = {}
+    for g in v.synonyms:
+        keys = [loose_key(w) for w in g.model.words]
+        if not any(k and k in text for k in keys):
+            shown = "・".join(f"「{w}」" for w in g.model.words)
+            problems.error(g.source.path, g.line("words"), field_name((*g.where, "words")),
+                           f"{shown}のどれもハンドブックの内容にありません(検索しても何も見つからない同義語です)")
+        for i, (word, key) in enumerate(zip(g.model.words, keys, strict=True)):
+            if key in first and first[key] != (g.source.path, g.line("words")):
+                path, line = first[key]
+                problems.error(g.source.path, g.line("words", i), field_name((*g.where, "words", i)),
+                               f"「{word}」はほかの同義語のまとまり({path}:{line})にもあります(1 つにまとめてください)")
+            first.setdefault(key, (g.source.path, g.line("words")))
+
+
 Invalid = dict[str, set[str]]
 """Ids of entities whose file or entry failed its schema, by kind: references to them are not reported again."""
 
@@ -565,6 +600,8 @@ def check_files(sources: Sources, problems: Problems) -> tuple[Validated, Invali
                                           schema.Organisation, problems, invalid["organisation"])),
         people=tuple(_list_entries(docs["people.yaml"], schema.PeopleFile, "people", schema.Person, problems, invalid["person"])),
         seeds=sources.seeds,
+        synonyms=tuple(_list_entries(docs["synonyms.yaml"], schema.SynonymsFile, "synonyms", schema.SynonymGroup,
+                                     problems, set())),
     )
     _invalid_from_unreadable(sources.unreadable_documents, invalid)
     return v, invalid
@@ -594,3 +631,4 @@ def check_across(v: Validated, sources: Sources, invalid: Invalid, problems: Pro
     _check_glossary_names(v, problems)
     _check_evidence(v, problems)
     _check_unused_themes(v, problems)
+    _check_synonyms(v, sources, problems)
