@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -20,7 +21,7 @@ from tests.test_cli import cli
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    seen: list[tuple[str, str, str]] = []
+    seen: ClassVar[list[tuple[str, str, str]]] = []
     busy = 0
     most = 0
     lock = threading.Lock()
@@ -102,7 +103,7 @@ def test_command_reports_and_fails_only_when_strict(tmp_path: Path, server: str)
     (root / "content" / "organisations.yaml").write_text(f"organisations:\n  - id: o\n    url: {server}/gone\n", encoding="utf-8")
     status, lines = cli(root, "links", "--timeout", "1")
     assert status == 0
-    assert lines == [f"content/organisations.yaml:3: url: 警告: リンク切れの可能性があります: {server}/gone(HTTP 404)",
-                     f"content/articles/a.yaml:4: url: 警告: リンク切れの可能性があります: {server}/gone(HTTP 404)"][::-1] \
-        + ["警告 2 件(--strict では失敗になります)。", "URL 3 件を確認しました。"]
+    assert lines == [f"content/articles/a.yaml:4: url: 警告: リンク切れの可能性があります: {server}/gone(HTTP 404)",
+                     f"content/organisations.yaml:3: url: 警告: リンク切れの可能性があります: {server}/gone(HTTP 404)",
+                     "警告 2 件(--strict では失敗になります)。", "URL 3 件を確認しました。"]
     assert cli(root, "links", "--strict", "--timeout", "1")[0] == 1

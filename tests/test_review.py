@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -70,12 +71,12 @@ def test_pages_show_last_review_and_next_due_date_and_the_list_orders_by_it(tmp_
 
 
 def test_built_pages_show_dates_and_the_review_list(site_dir: Path) -> None:
-    bandai = (site_dir / "municipalities" / "bandai.html").read_text(encoding="utf-8")
+    bandai = unescape((site_dir / "municipalities" / "bandai.html").read_text(encoding="utf-8"))
     assert re.search(r'<p class="hb-reviewed">内容の最終確認: 令和8年12月6日\(2026年12月6日\)。'
                      r"次回確認予定: 令和9年12月6日\(2027年12月6日\)。</p>", bandai)
-    article = (site_dir / "articles" / "bandai-dx-strategy-2020.html").read_text(encoding="utf-8")
+    article = unescape((site_dir / "articles" / "bandai-dx-strategy-2020.html").read_text(encoding="utf-8"))
     assert "ハンドブックへの追加: 令和8年11月22日(2026年11月22日)。内容の最終確認: 令和8年12月6日(2026年12月6日)" in article
-    theme = (site_dir / "themes" / "funding.html").read_text(encoding="utf-8")
+    theme = unescape((site_dir / "themes" / "funding.html").read_text(encoding="utf-8"))
     assert "次回確認予定: 令和9年12月6日(2027年12月6日)" in theme
     review = (site_dir / "review.html").read_text(encoding="utf-8")
     assert "要確認リスト(編集者向け)" in review and review.count("<tr>") == 1 + 5 + 6 + 21
