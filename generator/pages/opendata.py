@@ -221,7 +221,7 @@ def render(hb: Handbook, ix: CrossIndex, site_url: str = "") -> dict[str, bytes]
     glossary = [[g.id, g.term, g.reading, " / ".join(g.aliases), g.definition] for g in hb.glossary.values()]
     return {
         CASES: _csv(CASES, _case_rows(hb, site_url)),
-        "datapackage.json": (json.dumps(package(site_url), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+        "datapackage.json": (escape.json_text(package(site_url), indent=1) + "\n").encode("utf-8"),
         "handbook.json": _json(hb, ix),
         "municipalities.csv": _csv("municipalities.csv", munis),
         "articles.csv": _csv("articles.csv", articles),
