@@ -44,11 +44,18 @@ class Municipality:
     region: str
     summary: str
     source_path: str
+    reviewed: str | None = None
+    """When its content was last checked (YYYY-MM-DD), or None (``content/review.py``)."""
 
     @property
     def sort_key(self) -> str:
         """五十音順 by reading."""
         return kana_sort_key(self.reading)
+
+    @property
+    def area_code(self) -> str:
+        """The 5-digit 標準地域コード (JIS X 0402) that e-Stat joins on: the 団体コード without its check digit."""
+        return self.code[:5]
 
     @property
     def size_band(self) -> str:
@@ -187,6 +194,9 @@ class Article:
     events: tuple[Event, ...]
     rights: Rights
     source_path: str
+    added: str | None = None
+    """When the article joined the handbook (YYYY-MM-DD): the 新着 list and the feed."""
+    reviewed: str | None = None
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -204,6 +214,7 @@ class Theme:
     related: tuple[str, ...]
     glossary: tuple[str, ...]
     source_path: str
+    reviewed: str | None = None
 
     @property
     def sort_key(self) -> str:
@@ -292,6 +303,8 @@ def _article(entry: Entry[schema.Article], seed: SeedText, people: dict[str, sch
         events=tuple(Event(a.id, e.date, e.text, e.municipality, e.para, tuple(e.themes)) for e in a.events),
         rights=_rights(a.rights),
         source_path=entry.source.path,
+        added=a.added,
+        reviewed=a.reviewed,
     )
 
 
@@ -301,13 +314,13 @@ def build_model(v: Validated) -> Handbook:
     munis = sorted(
         (Municipality(m.model.id, m.model.name, m.model.reading, m.model.kind, m.model.prefecture, m.model.code,
                       Population(**m.model.population.model_dump()) if m.model.population else None,
-                      m.model.region, m.model.summary, m.source.path) for m in v.municipalities),
+                      m.model.region, m.model.summary, m.source.path, m.model.reviewed) for m in v.municipalities),
         key=lambda m: (m.sort_key, m.id),
     )
     articles = sorted((_article(a, v.seeds[a.model.seed], people_raw) for a in v.articles), key=lambda a: a.id)
     themes = sorted(
         (Theme(t.model.id, t.model.name, t.model.reading, tuple(t.model.aliases), t.model.description,
-               tuple(t.model.related), tuple(t.model.glossary), t.source.path) for t in v.themes),
+               tuple(t.model.related), tuple(t.model.glossary), t.source.path, t.model.reviewed) for t in v.themes),
         key=lambda t: (t.sort_key, t.id),
     )
     glossary = sorted(

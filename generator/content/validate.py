@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.content import rights, schema
+from generator.content import review, rights, schema
 from generator.content.load import SEEDS_DIR, Registered, SeedText, Sources
 from generator.content.text import loose_key, normalise_display, squash_space, to_katakana
 from generator.content.yamlio import Located, field_name
@@ -485,11 +485,32 @@ def _check_dates(v: Validated, today: datetime.date, problems: Problems) -> None
             if earliest(ev.date) > today:
                 problems.warning(a.source.path, a.line("events", i, "date"), f"events[{i}].date",
                                  f"日付 {ev.date} は未来です(予定なら本文にそう書かれているか確認してください)")
+        if a.model.added and earliest(a.model.added) > today:
+            problems.error(a.source.path, a.line("added"), "added", f"追加日 {a.model.added} が未来の日付です(今日は {today.isoformat()})")
+    for e, reviewed in _reviewed(v):
+        if earliest(reviewed) > today:
+            problems.error(e.source.path, e.line("reviewed"), "reviewed", f"確認日 {reviewed} が未来の日付です(今日は {today.isoformat()})")
     for m in v.municipalities:
         pop = m.model.population
         if pop is not None and pop.as_of and earliest(pop.as_of) > today:
             problems.error(m.source.path, m.line("population", "as_of"), "population.as_of",
                            f"人口の時点 {pop.as_of} が未来の日付です(今日は {today.isoformat()})")
+
+
+def _reviewed(v: Validated) -> list[tuple[Entry[Any], str]]:
+    """The articles, bodies and themes that record a ``reviewed`` date, with it."""
+    entries: list[Entry[Any]] = [*v.articles, *v.municipalities, *v.themes]
+    return [(e, e.model.reviewed) for e in entries if e.model.reviewed]
+
+
+def _check_review(v: Validated, today: datetime.date, problems: Problems) -> None:
+    """An entry whose last check is more than ``review.REVIEW_INTERVAL`` before ``today`` is due for a new one: a warning
+    of ``check`` only (a build never depends on the day it runs)."""
+    for e, reviewed in _reviewed(v):
+        if review.day(due := review.due(reviewed)) < today:
+            problems.warning(e.source.path, e.line("reviewed"), "reviewed",
+                             f"確認日 {reviewed} から 1 年以上たちました(次回確認予定 {due}、今日は {today.isoformat()})。"
+                             "出典と照らして内容を確認し、reviewed を更新してください")
 
 
 def _check_glossary_names(v: Validated, problems: Problems) -> None:
@@ -576,11 +597,15 @@ Invalid = dict[str, set[str]]
 """Ids of entities whose file or entry failed its schema, by kind: references to them are not reported again."""
 
 
-def validate(sources: Sources, problems: Problems, strict: bool = False, today: datetime.date | None = None) -> Validated:
+def validate(sources: Sources, problems: Problems, strict: bool = False, today: datetime.date | None = None,
+             review_on: datetime.date | None = None) -> Validated:
     """Check each file against its schema, then the whole tree's references; abort (``BuildAborted``) after reporting
-    every problem, so the model is only ever built from content that passed."""
+    every problem, so the model is only ever built from content that passed. ``review_on``: also warn about entries
+    due for review on that day (``check`` only)."""
     v, invalid = check_files(sources, problems)
     check_across(v, sources, invalid, problems, today)
+    if review_on is not None:
+        _check_review(v, review_on, problems)
     if problems.failed(strict):
         raise BuildAborted(problems)
     return v
