@@ -138,10 +138,29 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         """Keep benchmark output clean."""
 
 
+LATENCY_S = 0.150
+LINK_BYTES_PER_S = 1_600_000 // 8
+"""The throttled connection of issue #29: 150 ms before each response, 1.6 Mbps shared by every response."""
+
+
+class ThrottledHandler(QuietHandler):
+    """Waits ``LATENCY_S`` before each response and sends its bytes over one shared link of ``LINK_BYTES_PER_S``
+    (a lock: parallel requests share the bandwidth as they would on a real line)."""
+
+    link = threading.Lock()
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        time.sleep(LATENCY_S)
+        while chunk := source.read(16_384):
+            with self.link:
+                time.sleep(len(chunk) / LINK_BYTES_PER_S)
+                outputfile.write(chunk)
+
+
 @contextmanager
-def serve(site: Path) -> Iterator[str]:
+def serve(site: Path, handler_class: type[QuietHandler] = QuietHandler) -> Iterator[str]:
     """Serve a built site on 127.0.0.1 (a free port) for the length of the block."""
-    handler = functools.partial(QuietHandler, directory=str(site))
+    handler = functools.partial(handler_class, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -269,6 +288,10 @@ class Figures:
     index_bytes: int
     index_gzip: int
     first_result_bytes: int
+    manifest_bytes: int
+    manifest_gzip: int
+    throttled: tuple[str, float, int, int] | None
+    """Query, milliseconds from navigation to its first result, all bytes and search-index bytes received by then."""
 
     def lines(self) -> list[str]:
         return [
@@ -280,6 +303,10 @@ class Figures:
             f"クエリ応答 中央値 / 最悪   {self.median_ms:.1f} ms / {self.worst_ms:.1f} ms",
             f"索引サイズ (全ファイル)     {self.index_bytes:,} B (gzip {self.index_gzip:,} B)",
             f"最初の結果までの転送量     {self.first_result_bytes:,} B (読み込んだファイルの合計、非圧縮)",
+            f"manifest(検索欄の準備)    {self.manifest_bytes:,} B (gzip {self.manifest_gzip:,} B)",
+            *([] if self.throttled is None else [
+                f"低速回線(150 ms, 1.6 Mbps) 「{self.throttled[0]}」の最初の結果まで {self.throttled[1]:,.0f} ms、"
+                f"受信 {self.throttled[2]:,} B(うち検索索引 {self.throttled[3]:,} B、非圧縮)"]),
         ]
 
 
@@ -302,6 +329,24 @@ def downloaded(site: Path, base: str, urls: list[str]) -> int:
     """Bytes of the site's files behind the requested URLs (what a reader receives, uncompressed)."""
     paths = {urllib.parse.unquote(u.removeprefix(base).split("?")[0].split("#")[0]) for u in urls if u.startswith(base)}
     return sum((site / rel).stat().st_size for rel in paths if (site / rel).is_file())
+
+
+def throttled_first_result(site: Path, browser: Any, query: str) -> tuple[str, float, int, int]:
+    """A reader on a slow line: open the top page, open the search, type ``query``; milliseconds from navigation to
+    the first result, and the bytes received by then (all, and the search index's)."""
+    with serve(site, ThrottledHandler) as base:
+        context = browser.new_context(locale="ja-JP")
+        page = context.new_page()
+        requested: list[str] = []
+        page.on("requestfinished", lambda r: requested.append(r.url))
+        box = SearchBox(page, base)
+        started = time.perf_counter()
+        box.open(base + "index.html", timeout=120_000)
+        box.search(query)
+        elapsed = (time.perf_counter() - started) * 1000
+        context.close()
+    index = [u for u in requested if "/search/" in u]
+    return query, elapsed, downloaded(site, base, requested), downloaded(site, base, index)
 
 
 def measure(label: str, hb: Handbook, site: Path, docs: Path, browser: Any, articles: int | None = None,
@@ -340,10 +385,13 @@ def measure(label: str, hb: Handbook, site: Path, docs: Path, browser: Any, arti
         times = [box.latency(q.text) for q in queries]
         context.close()
     files = index_files(site)
+    manifest = next(f for f in files if f.name == "manifest.js")
     return Figures(
         label, len(texts), len(queries), hits / max(found, 1), relevant / max(returned, 1), top3 / max(entity_count, 1),
         ready, ready - loaded, statistics.median(times), max(times), sum(f.stat().st_size for f in files),
-        sum(len(gzip.compress(f.read_bytes(), 6)) for f in files), first_bytes,
+        sum(len(gzip.compress(f.read_bytes(), 6)) for f in files), first_bytes, manifest.stat().st_size,
+        len(gzip.compress(manifest.read_bytes(), 6)),
+        None if file_url else throttled_first_result(site, browser, queries[0].text),
     )
 
 
