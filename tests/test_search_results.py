@@ -6,6 +6,9 @@ Queries are typed into Material's search box in Debian's Chromium, over http and
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -184,9 +187,6 @@ def test_axe_on_the_dialog_with_results_and_with_a_partial_answer(browser: Any, 
 def test_axe_on_the_404_page_served_from_another_path(browser: Any, site_dir: Path) -> None:
     """The 404 page links its files under the site's sub-path; served elsewhere they do not load, and the page must
     still name every control (Material's hidden state checkboxes become visible without the stylesheet)."""
-    import functools
-    import http.server
-    import threading
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:

@@ -83,11 +83,14 @@
   // Search results for keyboard users. Material 9.8.1 closes the search dialog on Tab and reaches its results only
   // with the arrow keys, and its results' scroll wrapper is an empty focus stop. Here Tab and Shift+Tab move through
   // the box, the clear button and the results (and stay in the dialog, as in any modal dialog); Escape still closes.
+  // With results shown, the wrapper around them is no focus stop of its own.
   var dialog = document.querySelector(".md-search");
   var toggle = document.getElementById("__search");
   if (!dialog || !toggle) return;
   var wrap = dialog.querySelector(".md-search__scrollwrap");
-  if (wrap) wrap.removeAttribute("tabindex");
+  var meta = dialog.querySelector(".md-search-result__meta");
+  var results = dialog.querySelector(".md-search-result__list");
+  if (!meta || !results) return;
   function stops() {
     var all = dialog.querySelectorAll("input.md-search__input, button[type=reset], .md-search-result__link, .md-search-result__more > summary");
     return [].filter.call(all, function (el) {
@@ -105,8 +108,9 @@
       return;
     }
     if (ev.key !== "Tab" || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    // Without results (the box reached by Tab while going through the page) Material's own Tab closes the search.
+    if (!results.querySelector(".md-search-result__link") || (at && !dialog.contains(at))) return;
     var list = stops();
-    if (!list.length) return;
     var here = list.indexOf(at);
     var next = here < 0 ? 0 : (here + (ev.shiftKey ? -1 : 1) + list.length) % list.length;
     ev.preventDefault();
@@ -116,13 +120,15 @@
 
   // A search with no exact match answers with a notice first (handbook-search.js): Material would count it as a
   // result ("3件見つかりました"); the count line says what happened instead.
-  var meta = dialog.querySelector(".md-search-result__meta");
-  var results = dialog.querySelector(".md-search-result__list");
-  if (!meta || !results) return;
   new MutationObserver(function () {
-    [].forEach.call(results.querySelectorAll(".md-search-result__link, .md-search-result__more > summary"), function (el) {
+    var stopsInside = results.querySelectorAll(".md-search-result__link, .md-search-result__more > summary");
+    [].forEach.call(stopsInside, function (el) {
       el.setAttribute("tabindex", "0");
     });
+    // The scroll wrapper is a focus stop of its own only while it holds nothing focusable (axe:
+    // scrollable-region-focusable); with results it would be an invisible stop before them.
+    if (wrap && stopsInside.length) wrap.removeAttribute("tabindex");
+    else if (wrap) wrap.setAttribute("tabindex", "0");
     if (!results.querySelector(".hb-search-notice")) return;
     var partial = results.querySelectorAll(".hb-result-partial").length;
     var text = partial ? "完全に一致するページはありません(一部一致 " + partial + " 件)" : "一致するページはありません";
