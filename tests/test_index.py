@@ -29,7 +29,7 @@ def test_events_and_groupings(mini_root: Path) -> None:
     ix = generate(mini_root).index
     assert [e.text for e in ix.events_by_municipality["bandai"]] == ["推進室を設置"]
     assert ix.municipalities_by_prefecture == {"福島県": ("bandai",), "東京都": ("akishima",)}
-    assert ix.municipalities_by_size == {"5千人未満": ("bandai",), "人口不明": ("akishima",)}
+    assert ix.municipalities_by_size == {"5千人未満": ("bandai",), "10万〜30万人": ("akishima",)}
 
 
 def test_real_handbook_every_theme_pair_is_in_both_directions(handbook_root: Path) -> None:

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.content.index import CrossIndex, TimelineEvent
-from generator.content.model import SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Rights, Theme
+from generator.content.model import CENSUS_SOURCE, SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Rights, Theme
 from generator.content.rights import LICENCES
 from generator.content.text import seireki, wareki
 from generator.pages import a11y, escape, opendata, paging, printview
@@ -315,12 +315,12 @@ def _environment() -> jinja2.Environment:
         seireki=lambda d: escape.markdown(seireki(d)) if d else Markup(UNKNOWN),
         wareki=lambda d: escape.markdown(wareki(d)) if d else Markup(""),
         num=lambda n: Markup(f"{n:,}"),
-        population=lambda m: Markup(f"{m.population.value:,}人") if m.population else Markup(UNKNOWN),
+        population=lambda m: Markup(f"{m.counted:,}人") if m.counted is not None else Markup(UNKNOWN),
         or_unknown=lambda v: escape.markdown(v) if v else Markup(UNKNOWN),
         lookup=lambda ids, table: [table[i] for i in ids],
         names=lambda entities: "、".join([e.name for e in entities]),
     )
-    env.globals.update(body=article_body, rights=rights_line, edited_note=edited_note)
+    env.globals.update(body=article_body, rights=rights_line, edited_note=edited_note, census_source=Markup(CENSUS_SOURCE))
     return env
 
 
