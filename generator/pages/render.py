@@ -25,6 +25,8 @@ from generator.pages import a11y, escape, opendata, paging, printview
 from generator.pages.paths import entity_page
 
 UNKNOWN = "不明"
+OFFLINE_ZIP = "jichitai-dx-handbook-offline.zip"
+"""The offline copy as the site serves it (``publish/offline.py`` copies the archive there, next to the PDF)."""
 MATRIX_COLUMNS = 30
 """Above this many bodies the matrix turns: one row per body (grouped by prefecture), one column per theme."""
 MATRIX_TABLE_ROWS = 20
@@ -320,7 +322,8 @@ def _environment() -> jinja2.Environment:
         lookup=lambda ids, table: [table[i] for i in ids],
         names=lambda entities: "、".join([e.name for e in entities]),
     )
-    env.globals.update(body=article_body, rights=rights_line, edited_note=edited_note, census_source=Markup(CENSUS_SOURCE))
+    env.globals.update(body=article_body, rights=rights_line, edited_note=edited_note, census_source=Markup(CENSUS_SOURCE),
+                       offline_zip=OFFLINE_ZIP)
     return env
 
 
