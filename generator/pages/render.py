@@ -21,7 +21,7 @@ from generator.content.index import CrossIndex, TimelineEvent
 from generator.content.model import CENSUS_SOURCE, SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Rights, Theme
 from generator.content.rights import LICENCES
 from generator.content.text import seireki, wareki
-from generator.pages import a11y, escape, opendata, paging, printview
+from generator.pages import a11y, escape, finder, opendata, paging, printview
 from generator.pages.paths import entity_page
 
 UNKNOWN = "不明"
@@ -353,7 +353,9 @@ class Renderer:
     def jobs(self) -> list[Job]:
         """Every template page of the handbook (template, path, context) in a fixed order."""
         hb = self.hb
-        out: list[Job] = [("home.md.j2", "index.md", {}), ("municipalities.md.j2", "municipalities/index.md", {})]
+        japan = finder.map_svg(hb, "index.md")  # the top page and the finder are both at the root: one map serves both
+        out: list[Job] = [("home.md.j2", "index.md", {"map": japan}), ("municipalities.md.j2", "municipalities/index.md", {}),
+                          ("finder.md.j2", finder.FINDER_PAGE, {"map": japan})]
         out += [("municipality.md.j2", entity_page("municipality", m.id), {"m": m}) for m in hb.municipalities.values()]
         out.append(("themes.md.j2", "themes/index.md", {}))
         out += [self._theme_job(t) for t in hb.themes.values()]
@@ -391,6 +393,7 @@ class Renderer:
         """Every page of the handbook in a fixed order, the open data and, last, the print view made of the pages."""
         pages = [self.page(template, path, **context) for template, path, context in self.jobs()]
         pages += [Page(f"data/{name}", content) for name, content in opendata.render(self.hb, self.ix).items()]
+        pages.append(Page(finder.DATA_SCRIPT, finder.data_script(self.hb, self.ix)))
         sections = printview.sections((p.path, p.content) for p in pages if isinstance(p.content, str))
         pdf_name = Markup(printview.PDF_NAME)
         return [*pages, self.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=pdf_name)]
