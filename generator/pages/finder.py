@@ -98,6 +98,7 @@ def map_svg(hb: Handbook, here: str) -> Markup:
                      f'<circle class="hb-map-covered" cx="{x}" cy="{y}" r="5"></circle></a>')
     covered = len(links)
     return Markup(
-        f'<svg class="hb-map-svg" viewBox="0 0 {width:.0f} {height:.0f}" aria-labelledby="hb-map-title"><title id="hb-map-title">全国 {len(points):,} の庁舎の位置と、掲載している {covered} 団体</title>'
+        f'<svg class="hb-map-svg" viewBox="0 0 {width:.0f} {height:.0f}" aria-labelledby="hb-map-title">'
+        f'<title id="hb-map-title">全国 {len(points):,} の庁舎の位置と、掲載している {covered} 団体</title>'
         f'<path class="hb-map-dots" d="{dots}" aria-hidden="true"></path>{"".join(links)}</svg>'
     )
