@@ -172,3 +172,28 @@ def test_the_offline_zip_is_linked_from_the_top_and_open_data_pages(site_dir: Pa
     assert (site_dir / "jichitai-dx-handbook-offline.zip").is_file()
     for rel in ("index.html", "opendata.html"):
         assert 'href="jichitai-dx-handbook-offline.zip" download' in (site_dir / rel).read_text(encoding="utf-8"), rel
+
+
+def test_the_finder_data_escapes_every_string_for_a_script(mini_root: Path) -> None:
+    from generator.build import generate
+    from generator.pages import finder
+
+    g = generate(mini_root)
+    script = next(p.content for p in g.pages if p.path == finder.DATA_SCRIPT)
+    assert isinstance(script, str) and script.startswith("// ") and "window.HB_FINDER = {" in script
+    assert "<" not in script.split("\n", 1)[1]  # json_text: no tag can open or close inside the script
+    data = finder.finder_data(g.handbook, g.index)
+    assert len(data["bodies"]) == 1788
+    assert [c["id"] for c in data["covered"]] == list(g.handbook.municipalities)
+
+
+def test_beyond_sixty_bodies_the_map_draws_them_without_links(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.build import generate
+    from generator.pages import finder
+
+    hb = generate(mini_root).handbook
+    assert str(finder.map_svg(hb, "index.md")).count("<a ") == len(hb.municipalities)
+    monkeypatch.setattr(finder, "MAP_LINKS", 1)
+    svg = str(finder.map_svg(hb, "index.md"))
+    assert "<a " not in svg and 'class="hb-map-covered-many"' in svg
+    assert f"掲載している {len(hb.municipalities)} 団体" in svg

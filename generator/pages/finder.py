@@ -22,6 +22,9 @@ from generator.pages.paths import entity_page, html_of
 FINDER_PAGE = "finder.md"
 DATA_SCRIPT = "assets/handbook/finder-data.js"
 """The finder's data, generated next to the pages (a folder of the generator's own under build/docs)."""
+MAP_LINKS = 60
+"""Up to this many covered bodies, each is a link on the map and in its text alternative; beyond (national scale) they
+are drawn as one path and reached through the lists, so the top page stays small."""
 FIRST_STEPS = 3
 """How many of a body's earliest dated events the finder shows as its first steps."""
 
@@ -87,16 +90,18 @@ def map_svg(hb: Handbook, here: str) -> Markup:
     height = max(y for _, y in points) + 4
     dots = "".join(f"M{x} {y}h0" for x, y in points)
     by_code: dict[str, LocalGovernment] = {lg.code: lg for lg in located}
+    mine = [(m, by_code[m.code]) for m in hb.municipalities.values() if m.code in by_code]
     links = []
-    for m in hb.municipalities.values():
-        lg = by_code.get(m.code)
-        if lg is None or lg.position is None:
-            continue
-        x, y = _xy(lg.position)
-        label = escape.html(f"{m.name}({m.prefecture})のページ")
-        links.append(f'<a href="{escape.html(_href(entity_page("municipality", m.id), here))}" aria-label="{label}">'
-                     f'<circle class="hb-map-covered" cx="{x}" cy="{y}" r="5"></circle></a>')
-    covered = len(links)
+    if len(mine) <= MAP_LINKS:
+        for m, lg in mine:
+            x, y = _xy(lg.position) if lg.position else (0.0, 0.0)
+            label = escape.html(f"{m.name}({m.prefecture})のページ")
+            links.append(f'<a href="{escape.html(_href(entity_page("municipality", m.id), here))}" aria-label="{label}">'
+                         f'<circle class="hb-map-covered" cx="{x}" cy="{y}" r="5"></circle></a>')
+    else:
+        marks = "".join(f"M{x} {y}h0" for x, y in (_xy(lg.position) for _, lg in mine if lg.position))
+        links.append(f'<path class="hb-map-covered-many" d="{marks}" aria-hidden="true"></path>')
+    covered = len(mine)
     return Markup(
         f'<svg class="hb-map-svg" viewBox="0 0 {width:.0f} {height:.0f}" aria-labelledby="hb-map-title">'
         f'<title id="hb-map-title">全国 {len(points):,} の庁舎の位置と、掲載している {covered} 団体</title>'

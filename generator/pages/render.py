@@ -323,7 +323,7 @@ def _environment() -> jinja2.Environment:
         names=lambda entities: "、".join([e.name for e in entities]),
     )
     env.globals.update(body=article_body, rights=rights_line, edited_note=edited_note, census_source=Markup(CENSUS_SOURCE),
-                       offline_zip=OFFLINE_ZIP)
+                       offline_zip=OFFLINE_ZIP, map_links=finder.MAP_LINKS)
     return env
 
 
