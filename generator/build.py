@@ -9,7 +9,9 @@ PDF and the offline copy have all succeeded, so a failed build never replaces a 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import gc
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -40,7 +42,8 @@ from generator.publish import offline, pdf
 from generator.publish.search import SearchStats, searchable_locations, write_index
 from generator.site.mkdocs import run_mkdocs
 
-SITE = {"name": "自治体DXハンドブック"}
+SITE = {"name": "自治体DXハンドブック", "url": os.environ.get("HANDBOOK_SITE_URL", paths.DEFAULT_SITE_URL)}
+"""What templates and the open data know of the site: its name and its published address (mkdocs.yml ``site_url``)."""
 
 Progress = Callable[[str], None]
 
@@ -95,16 +98,18 @@ def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 @collector_paused()
-def generate(root: Path, *, strict: bool = False, progress: Progress = quiet, site: Mapping[str, str] = SITE) -> Generated:
+def generate(root: Path, *, strict: bool = False, progress: Progress = quiet, site: Mapping[str, str] = SITE,
+             review_on: datetime.date | None = None) -> Generated:
     """Load, validate, model, index and render: everything but writing. ``BuildAborted`` when validation fails.
-    (``site``: the settings the templates see; the live preview's differ only in its search.)"""
+    (``site``: the settings the templates see; the live preview's differ only in its search. ``review_on``: warn about
+    entries due for review on that day, what ``check`` does; a build never looks at the day.)"""
     timings: dict[str, float] = {}
     problems = Problems()
     with timed(timings, "load"):
         sources = load(root, problems)
     progress(f"読み込み: YAML {sum(len(d) for d in sources.documents.values())} 件、seed {len(sources.seeds)} 件")
     with timed(timings, "validate"):
-        validated = validate(sources, problems, strict)
+        validated = validate(sources, problems, strict, review_on=review_on)
     with timed(timings, "model"):
         handbook = build_model(validated)
     # The located YAML (every value with the line of every node) is not needed past the model: freed here, its memory

@@ -1,4 +1,4 @@
-"""Command line: ``build``, ``check``, ``serve`` and ``new``.
+"""Command line: ``build``, ``check``, ``serve``, ``new`` and ``draft``.
 
 Contributors see only diagnostics here, never a traceback: every expected failure is turned
 into ``path:line: field: message`` lines on stderr and exit status 1.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import os
 import signal
 import sys
@@ -144,7 +145,7 @@ def outdated(root: Path, pages: list[Page], problems: Problems) -> None:
 def cmd_check(args: argparse.Namespace, root: Path) -> int:
     """Validate only, and compare build/docs with what a build would write: nothing is written."""
     try:
-        generated = generate(root, strict=args.strict)
+        generated = generate(root, strict=args.strict, review_on=args.today or _env_today() or datetime.date.today())
     except BuildAborted as exc:
         _report(exc.problems, args.strict)
         return 1
@@ -171,11 +172,46 @@ def cmd_new(args: argparse.Namespace, root: Path) -> int:
     return new_entity(root, args.kind, args.id, seed=args.seed, code=args.code)
 
 
+def cmd_draft(args: argparse.Namespace, root: Path) -> int:
+    """Write (or print) a proposed article YAML for a seed, every value marked as a proposal."""
+    from generator.tools.draft import draft
+
+    return draft(root, args.seed, url=args.url, ident=args.id, stdout=args.stdout)
+
+
+def cmd_links(args: argparse.Namespace, root: Path) -> int:
+    """Check the external URLs of content/ (network): dead ones are warnings with file:line; status 1 only with --strict."""
+    from generator.tools.links import check_links
+
+    problems = Problems()
+    checked = check_links(root, problems, timeout=args.timeout, workers=args.workers)
+    _report(problems, args.strict)
+    print(f"URL {checked} 件を確認しました。", file=sys.stderr)
+    return 1 if problems.failed(args.strict) else 0
+
+
 def cmd_schema_docs(args: argparse.Namespace, root: Path) -> int:
     """Print the field reference, or write/check it inside CONTRIBUTING.md."""
     from generator.tools.schemadoc import run
 
     return run(root, write=args.write, check=args.check)
+
+
+def _day(text: str) -> datetime.date:
+    """``--today``: a YYYY-MM-DD date, refused in Japanese by argparse otherwise."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD の形式で書いてください: {text!r}") from None
+
+
+def _env_today() -> datetime.date | None:
+    """``HANDBOOK_TODAY`` (YYYY-MM-DD): the day ``check`` judges review dates by when ``--today`` is not given (the tests
+    fix it, so that content checked today does not fail them next year); unset or malformed, None."""
+    try:
+        return datetime.date.fromisoformat(os.environ.get("HANDBOOK_TODAY", ""))
+    except ValueError:
+        return None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -189,6 +225,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-package", action="store_true", help="PDF とオフライン版を作らない(サイトの確認だけなら速い)")
     c = sub.add_parser("check", help="検証だけを行う(何も書き込まない)")
     c.add_argument("--strict", action="store_true", help="警告もエラーとして扱う")
+    c.add_argument("--today", type=_day, default=None,
+                   help="確認予定日(reviewed + 1 年)を過ぎた項目を判定する日(YYYY-MM-DD。既定: 今日)")
     s = sub.add_parser("serve", help="プレビューサーバーを起動し、content/ と seeds/ の変更を反映する")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="待ち受けるアドレス")
     s.add_argument("--quiet", action="store_true", help="進行状況を表示しない")
@@ -197,6 +235,15 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("id", help="識別子(英小文字・数字・ハイフン)")
     n.add_argument("--seed", help="記事の場合: seeds/ に置いたファイル名(sha256 と本文の行範囲を書き込む)")
     n.add_argument("--code", help="自治体の場合: 全国地方公共団体コード(名前・読み・都道府県を一覧から書き込む)")
+    r = sub.add_parser("draft", help="seed から記事 YAML の下書き(提案つき)を作る")
+    r.add_argument("seed", help="seeds/ に置いたファイル(名前、または seeds/ の中のパス)")
+    r.add_argument("--url", help="元記事の URL(url に書き込む)")
+    r.add_argument("--id", help="記事の id(既定: draft-<seed の名前>)")
+    r.add_argument("--stdout", action="store_true", help="ファイルに書かず、画面(標準出力)に出す")
+    lk = sub.add_parser("links", help="content/ の外部 URL がリンク切れでないか確かめる(ネットワークを使う)")
+    lk.add_argument("--strict", action="store_true", help="リンク切れがあれば終了コード 1")
+    lk.add_argument("--timeout", type=float, default=15.0, help="1 件の応答を待つ秒数(既定: 15)")
+    lk.add_argument("--workers", type=int, default=4, help="同時に確認するホストの数(同じホストへは 1 件ずつ。既定: 4)")
     d = sub.add_parser("schema-docs", help="schema.py から項目一覧(CONTRIBUTING.md 用)を作る")
     mode = d.add_mutually_exclusive_group()
     mode.add_argument("--write", action="store_true", help="CONTRIBUTING.md の目印の間を書き換える")
@@ -208,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     args = parser().parse_args(argv)
     root = args.root.resolve()
-    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "schema-docs": cmd_schema_docs}
+    handlers = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "draft": cmd_draft,
+                "schema-docs": cmd_schema_docs, "links": cmd_links}
     try:
         return handlers[args.command](args, root)
     except KeyboardInterrupt:

@@ -164,7 +164,7 @@ def test_new_municipality_fills_registry_fields_and_theme_skeleton(tmp_path: Pat
     assert cli(root, "new", "municipality", "kamakura", "--code", "142042")[0] == 0
     data = yaml.safe_load((root / "content/municipalities/kamakura.yaml").read_text(encoding="utf-8"))
     assert data == {"id": "kamakura", "name": "鎌倉市", "reading": "カマクラシ", "kind": "市", "prefecture": "神奈川県",
-                    "code": "142042", "region": "関東", "summary": ""}
+                    "code": "142042", "region": "関東", "summary": "", "reviewed": None}
     assert cli(root, "new", "theme", "open-data")[0] == 0
     assert cli(root, "check")[1] == [
         "content/municipalities/kamakura.yaml:23: summary: 空にできません",

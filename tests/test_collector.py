@@ -21,9 +21,9 @@ def spy_on_validate(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     seen: list[bool] = []
     real = build_module.validate
 
-    def validate(sources: Sources, problems: Problems, strict: bool = False) -> object:
+    def validate(sources: Sources, problems: Problems, strict: bool = False, **kwargs: object) -> object:
         seen.append(gc.isenabled())
-        return real(sources, problems, strict)
+        return real(sources, problems, strict, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build_module, "validate", validate)
     return seen

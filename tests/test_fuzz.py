@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import copy
+import csv
 import functools
 import hashlib
 import http.server
+import io
 import os
 import re
 import subprocess
@@ -39,6 +41,8 @@ import threading
 import time
 import types
 import typing
+import unicodedata
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -714,6 +718,27 @@ def test_refused_input_fails_cleanly(name: str, checks: Futures) -> None:
         if not line.search(prep.check_err):
             missing.append(f"{doc}: {fname}")
     assert missing == [], f"no `path:line: field:` message for: {missing}\n{prep.check_err[-3000:]}"
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_payload_stays_text_in_the_feed_and_the_case_list(name: str, builds: Futures) -> None:
+    """The files read away from the site: the Atom feed must parse and hold the title as text, and no cell of
+    事例一覧.csv may start a spreadsheet formula (escape.xml, escape.csv_cell)."""
+    prep = builds[name].result()
+    _fail_build(prep)
+    entries = ET.fromstring((prep.site / "feed.xml").read_bytes()).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 1
+    title = {(p.doc, p.loc): v for p, v in prep.plan.accepted.items()}.get(("content/articles/mini-article.yaml", ("title",)))
+    if title is not None:
+        assert norm(entries[0].findtext("{http://www.w3.org/2005/Atom}title") or "") == norm(title)
+    text = (prep.site / "data" / "事例一覧.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) > 1
+    for row in rows[1:]:
+        for cell in row:
+            visible = next((c for c in cell if unicodedata.category(c) not in ("Cf", "Zs")), "")
+            formula = cell[:1] in ("\t", "\r") or unicodedata.normalize("NFKC", visible)[:1] in ("=", "+", "-", "@")
+            assert not formula or cell[:1] == "'", cell
 
 
 def _fail_build(prep: Prepared) -> None:

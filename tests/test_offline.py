@@ -16,8 +16,6 @@ from generator.content.rights import LICENCES
 from generator.publish.offline import ARCHIVE_NAME, ARCHIVE_ROOT, DIST_DIR, SHIM_TARGET, write_archive
 
 LICENCE_URLS = {licence.url for licence in LICENCES.values() if licence.url}
-REPOSITORY_URL = "https://github.com/jichitai-dx-handbook/handbook"
-"""The footer's plain link to the repository (mkdocs.yml extra.social): followed only when a reader clicks it."""
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 SEARCHES = ("ガバメントクラウド", "意識改革", "磐梯町")
 CSS_URL = re.compile(r"""url\(\s*["']?(https?:[^"')\s]+)""")
@@ -107,8 +105,7 @@ def test_no_http_asset_reference_is_left(offline_root: Path, source_urls: set[st
         for tag, attr, url in parser.refs:
             source, _, fragment = url.partition("#")
             cited = source in source_urls and (not fragment or fragment.startswith(":~:text="))  # 原文 N 行目
-            assert (tag, attr) == ("a", "href") and (cited or unquote(url) in LICENCE_URLS | {REPOSITORY_URL}), \
-                f"{rel}: <{tag} {attr}={url!r}>"
+            assert (tag, attr) == ("a", "href") and (cited or unquote(url) in LICENCE_URLS), f"{rel}: <{tag} {attr}={url!r}>"
             if cited:
                 seen_sources.add(source)
         assert "unpkg.com" not in text, rel

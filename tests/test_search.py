@@ -163,12 +163,13 @@ def test_results_show_highlighted_snippets_with_japanese_labels(http_box: Search
     marks = page.locator(".md-search-result__item mark").all_text_contents()
     assert "ガバメントクラウド" in marks
     assert set(marks) <= {"ガバメントクラウド", "ガバクラ", "ガバメントクラウド・標準化"}, "the query or its synonyms"
-    # The page's heading and the text after it are apart in the snippet (the index joins them for matching).
-    assert first.locator("article p").first.inner_text().startswith("ガバメントクラウド・標準化 · 昭島市は2022年")
+    # The snippet is the sentence of running text that holds the match, not the page's heading (already the title).
+    assert first.locator("article p").first.inner_text() == (
+        "昭島市は2022年のガバメントクラウド先行事業に落選したのち、翌年度のガバメントクラウド早期移行団体検証事業に採択された。")
     http_box.search("ＮＴＴ")
     assert {m.upper() for m in page.locator(".md-search-result__item mark").all_text_contents()} == {"NTT"}
     http_box.search("存在しない語句ですよ")
-    assert page.locator(".md-search-result__meta").inner_text() == "何も見つかりませんでした"
+    assert page.locator(".md-search-result__meta").inner_text() == "一致するページはありません"  # then suggestions
 
 
 def test_query_markup_is_never_interpreted(http_box: SearchBox) -> None:
@@ -178,7 +179,9 @@ def test_query_markup_is_never_interpreted(http_box: SearchBox) -> None:
     assert page.locator(".md-search-result img").count() == 0
     missing = page.locator(".md-search-result__terms del").all_inner_texts()
     assert '<img' not in missing and "img" in missing, "missing terms are shown as text"
-    assert http_box.search("<b>存在しない</b>") == []
+    assert http_box.search("<b>存在しない</b>") == ["themes/index.html", "glossary.html"]  # the notice, a suggestion
+    assert page.locator(".md-search-result b").count() == 0
+    assert "「<b>存在しない</b>」に一致するページはありません" in page.locator(".md-search-result__item").first.inner_text()
     assert page.evaluate("() => window.__xss") is None
 
 

@@ -15,6 +15,7 @@ import pytest
 from generator.publish import search as search_module
 from generator.publish.search import (
     BITMAP_MARK,
+    KINDS,
     LATIN_CLASS,
     PERMALINK,
     SCRIPT_PREFIX,
@@ -28,6 +29,7 @@ from generator.publish.search import (
     gram_key,
     index_files,
     lookalike_table,
+    matchable,
     normalise,
     postings,
     read_pages,
@@ -188,16 +190,32 @@ def test_built_site_has_stub_index_and_manifest(site_dir: Path, index_dir: Path)
     assert stub["config"]["lang"] == ["ja"]
     assert (site_dir / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = {")
     manifest = read_script(index_dir / "manifest.js")
-    locations = [d[0] for d in manifest["docs"]]
+    info = page_info(index_dir)
+    locations = [d[0] for d in info]
+    assert len(info) == manifest["pages"]
     assert "themes/gov-cloud-standardization.html" in locations
     assert "print.html" not in locations, "印刷用ページは索引に入れない"
     assert "404.html" not in locations
     assert ["ガバメントクラウド", "ガバクラ"] in manifest["synonyms"]
     assert ["CDO", "最高デジタル責任者", "Chief Digital Officer"] in manifest["synonyms"]
+    assert ["押印", "はんこ", "ハンコ", "印鑑", "判子"] in manifest["synonyms"], "content/synonyms.yaml"
+    assert manifest["special"]["glossary.html"] == locations.index("glossary.html")
+    bandai = locations.index("municipalities/bandai.html")
+    assert [bandai, "", ["磐梯町"]] in manifest["entities"]
+    assert info[bandai][2:] == [KINDS.index("自治体"), "福島県・5千人未満"]
     assert {p.name for p in index_dir.iterdir()} == {
         "manifest.js", *(f"g{i}.js" for i in range(manifest["shards"])),
-        *(f"t{c}.js" for c in {d[2] for d in manifest["docs"]}),
+        *(f"t{c}.js" for c in range(len(decode(manifest["chunks"])))),
+        *(f"i{n}.js" for n in range(-(-manifest["pages"] // manifest["infoPages"]))),
     }
+
+
+def page_info(index_dir: Path) -> list[list[Any]]:
+    """Every page's [location, title, kind, meta], from the info files in order."""
+    out: list[list[Any]] = []
+    for n in range(len(list(index_dir.glob("i*.js")))):
+        out += read_script(index_dir / f"i{n}.js")["docs"]
+    return out
 
 
 def test_every_page_text_is_in_the_chunk_the_manifest_names(index_dir: Path) -> None:
@@ -205,11 +223,12 @@ def test_every_page_text_is_in_the_chunk_the_manifest_names(index_dir: Path) -> 
     texts: dict[int, tuple[str, list[list[Any]]]] = {}
     for path in sorted(index_dir.glob("t*.js")):
         chunk = read_script(path)
-        for d, text, sections, _breaks in chunk["docs"]:
-            assert manifest["docs"][d][2] == chunk["chunk"] == int(path.stem[1:])
+        for d, text, sections, _breaks, _aux in chunk["docs"]:
+            starts = decode(manifest["chunks"])
+            assert max(c for c, start in enumerate(starts) if start <= d) == chunk["chunk"] == int(path.stem[1:])
             texts[d] = (text, sections)
-    assert sorted(texts) == list(range(len(manifest["docs"])))
-    glossary, sections = texts[[d[0] for d in manifest["docs"]].index("glossary.html")]
+    assert sorted(texts) == list(range(manifest["pages"]))
+    glossary, sections = texts[[d[0] for d in page_info(index_dir)].index("glossary.html")]
     offsets = {anchor: offset for anchor, _, offset in sections}
     # Offsets count UTF-16 code units, as the worker's strings do.
     units = glossary.encode("utf-16-le")
@@ -219,9 +238,9 @@ def test_every_page_text_is_in_the_chunk_the_manifest_names(index_dir: Path) -> 
 def test_every_gram_of_every_page_lists_that_page(index_dir: Path) -> None:
     manifest = read_script(index_dir / "manifest.js")
     shards = [read_script(index_dir / f"g{i}.js")["grams"] for i in range(manifest["shards"])]
-    texts = {d: text for path in index_dir.glob("t*.js") for d, text, _, _ in read_script(path)["docs"]}
+    texts = {d: text for path in index_dir.glob("t*.js") for d, text, *_ in read_script(path)["docs"]}
     for d, text in texts.items():
-        for gram in worker_grams(text.lower()):
+        for gram in worker_grams(matchable(text)):
             assert d in decode(shards[shard_of(gram, manifest["shards"])][gram]), (gram, d)
     assert all(gram in shards[i] for i in range(len(shards)) for gram in shards[i]
                if shard_of(gram, len(shards)) == i), "each gram sits in the shard its hash names"
@@ -252,7 +271,7 @@ def test_grams_are_cut_by_utf16_units_like_the_worker_cuts_them(tmp_path: Path) 
     assert found["\udfb7野"] == [0] and found["𠮷"] == [0] and found["野家"] == [0, 1]
     files = index_files(pages, [], postings(pages))
     shards = [json.loads(files[f"g{i}.js"].removeprefix(SCRIPT_PREFIX).removesuffix(SCRIPT_SUFFIX))["grams"]
-              for i in range(len(files) - 2)]
+              for i in range(json.loads(files["manifest.js"].removeprefix(SCRIPT_PREFIX).removesuffix(SCRIPT_SUFFIX))["shards"])]
     assert "\\udfb7野" in "".join(files[f"g{i}.js"] for i in range(len(shards))), "lone surrogates are JSON escapes"
     for gram in worker_grams("𠮷野家"):
         assert decode(shards[shard_of(gram, len(shards))][gram]) == ([0, 1] if gram in worker_grams("野家") else [0])

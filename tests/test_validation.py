@@ -67,7 +67,23 @@ def summary(errors: int, warnings: int = 0) -> str:
     return f"エラー {errors} 件、警告 {warnings} 件。修正してからもう一度実行してください。"
 
 
+SYN = "content/synonyms.yaml"
+
 CASES: dict[str, tuple[Mutation, list[str]]] = {
+    # --- search synonyms (content/synonyms.yaml): each group must lead to text, each word belongs to one group
+    "synonym-leads-nowhere": (
+        sub(SYN, "  - words: [デジタル人材, DX人材, ICT人材]", "  - words: [電子申請, オンライン申請]"),
+        [f"{SYN}:13: synonyms[3].words: 「電子申請」・「オンライン申請」のどれもハンドブックの内容にありません"
+         "(検索しても何も見つからない同義語です)"],
+    ),
+    "synonym-in-two-groups": (
+        sub(SYN, "  - words: [デジタル人材, DX人材, ICT人材]", "  - words: [デジタル人材, はんこ]"),
+        [f"{SYN}:13: synonyms[3].words[1]: 「はんこ」はほかの同義語のまとまり({SYN}:7)にもあります(1 つにまとめてください)"],
+    ),
+    "synonym-group-of-one": (
+        sub(SYN, "  - words: [デジタル人材, DX人材, ICT人材]", "  - words: [デジタル人材]"),
+        [f"{SYN}:13: synonyms[3].words: 2 件以上にしてください"],
+    ),
     # --- types, required fields, allowed values, unknown keys
     "number-for-date": (
         sub(ART, "date: null", "date: 2022"),

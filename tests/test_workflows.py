@@ -29,7 +29,7 @@ def steps(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
     return workflow["jobs"][job]["steps"]
 
 
-@pytest.mark.parametrize("name", ["pr.yml", "pages.yml"])
+@pytest.mark.parametrize("name", ["pr.yml", "pages.yml", "links.yml"])
 def test_every_action_is_pinned_by_commit_sha_with_its_version(name: str) -> None:
     text = (WORKFLOWS / name).read_text(encoding="utf-8")
     uses = re.findall(r"uses: (\S+)(.*)", text)
@@ -64,3 +64,10 @@ def test_pages_workflow_deploys_main_only() -> None:
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_links_workflow_runs_the_link_check_on_a_schedule_read_only() -> None:
+    links = load("links.yml")
+    assert set(links["on"]) == {"schedule", "workflow_dispatch"} and links["on"]["schedule"][0]["cron"]
+    assert links["permissions"] == {"contents": "read"}
+    assert "python -m generator links --strict" in [s.get("run", "") for s in steps(links, "links")]

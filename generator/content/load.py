@@ -16,7 +16,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.schema import FILE_KINDS, FOLDER_KINDS
+from generator.content.schema import FILE_KINDS, FOLDER_KINDS, OPTIONAL_FILES
 from generator.content.yamlio import Located, parse_yaml
 from generator.errors import Problems
 
@@ -209,7 +209,8 @@ def load_documents(root: Path, problems: Problems, listed: dict[str, list[str]])
             doc = _parse(root, path, problems)
             documents[name] = (doc,) if doc is not None else ()
         else:
-            problems.error(f"{CONTENT_DIR}/{name}", 1, "(ファイル)", "必要なファイルがありません")
+            if name not in OPTIONAL_FILES:
+                problems.error(f"{CONTENT_DIR}/{name}", 1, "(ファイル)", "必要なファイルがありません")
             documents[name] = ()
     _report_strays(root, content, problems)
     return documents

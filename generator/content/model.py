@@ -105,6 +105,8 @@ class Municipality:
     region: str
     summary: str
     source_path: str
+    reviewed: str | None = None
+    """When its content was last checked (YYYY-MM-DD), or None (``content/review.py``)."""
     census: Census | None = None
     """The 2020 census population (``Census``); ``population`` is what an article said, kept as it said it."""
 
@@ -119,6 +121,11 @@ class Municipality:
         if self.census is not None and self.census.population is not None:
             return self.census.population
         return self.population.value if self.population else None
+
+    @property
+    def area_code(self) -> str:
+        """The 5-digit 標準地域コード (JIS X 0402) that e-Stat joins on: the 団体コード without its check digit."""
+        return self.code[:5]
 
     @property
     def size_band(self) -> str:
@@ -249,6 +256,9 @@ class Article:
     events: tuple[Event, ...]
     rights: Rights
     source_path: str
+    added: str | None = None
+    """When the article joined the handbook (YYYY-MM-DD): the 新着 list and the feed."""
+    reviewed: str | None = None
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -266,6 +276,7 @@ class Theme:
     related: tuple[str, ...]
     glossary: tuple[str, ...]
     source_path: str
+    reviewed: str | None = None
 
     @property
     def sort_key(self) -> str:
@@ -320,6 +331,8 @@ class Handbook:
     people: dict[str, Person]
     local_governments: dict[str, LocalGovernment] = field(default_factory=dict)
     """All 1,788 bodies of the official list by code, in code order (the finder and the map)."""
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    """Search synonyms (content/synonyms.yaml): each group's words find one another."""
 
 
 def _body(article: schema.Article, seed: SeedText) -> Body:
@@ -354,6 +367,8 @@ def _article(entry: Entry[schema.Article], seed: SeedText, people: dict[str, sch
         events=tuple(Event(a.id, e.date, e.text, e.municipality, e.para, tuple(e.themes)) for e in a.events),
         rights=_rights(a.rights),
         source_path=entry.source.path,
+        added=a.added,
+        reviewed=a.reviewed,
     )
 
 
@@ -363,7 +378,7 @@ def build_model(v: Validated) -> Handbook:
     munis = sorted(
         (Municipality(m.model.id, m.model.name, m.model.reading, m.model.kind, m.model.prefecture, m.model.code,
                       Population(**m.model.population.model_dump()) if m.model.population else None,
-                      m.model.region, m.model.summary, m.source.path,
+                      m.model.region, m.model.summary, m.source.path, m.model.reviewed,
                       Census(v.registry[m.model.code].population) if m.model.code in v.registry else None)
          for m in v.municipalities),
         key=lambda m: (m.sort_key, m.id),
@@ -371,7 +386,7 @@ def build_model(v: Validated) -> Handbook:
     articles = sorted((_article(a, v.seeds[a.model.seed], people_raw) for a in v.articles), key=lambda a: a.id)
     themes = sorted(
         (Theme(t.model.id, t.model.name, t.model.reading, tuple(t.model.aliases), t.model.description,
-               tuple(t.model.related), tuple(t.model.glossary), t.source.path) for t in v.themes),
+               tuple(t.model.related), tuple(t.model.glossary), t.source.path, t.model.reviewed) for t in v.themes),
         key=lambda t: (t.sort_key, t.id),
     )
     glossary = sorted(
@@ -397,4 +412,5 @@ def build_model(v: Validated) -> Handbook:
         organisations={o.id: o for o in orgs},
         people={p.id: p for p in people},
         local_governments={code: local_government(r) for code, r in sorted(v.registry.items())},
+        synonyms=tuple(tuple(g.model.words) for g in v.synonyms),
     )

@@ -258,6 +258,20 @@ def check_url(value: str | None) -> str | None:
 
 
 PartialDate = Annotated[str, AfterValidator(one_line), AfterValidator(check_partial_date)]
+
+
+def check_full_date(value: str | None) -> str | None:
+    """A day (YYYY-MM-DD): when an entry was added or last checked is known to the day, and the feed needs one."""
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("日付は YYYY-MM-DD の形式で書いてください(例: 2026-11-22)")
+    return check_partial_date(value)
+
+
+Day = Annotated[str, AfterValidator(one_line), AfterValidator(check_full_date)]
+"""A full date, YYYY-MM-DD: ``added`` and ``reviewed``."""
+REVIEWED = "内容を最後に確認した日(YYYY-MM-DD)。出典と照らして確認したら更新する。ページに表示し、1 年後が次回確認予定"
 Url = Annotated[str, Field(max_length=2000), AfterValidator(one_line), AfterValidator(check_url)]
 
 
@@ -285,6 +299,7 @@ class Municipality(Strict):
         description="地方区分: 北海道 / 東北 / 関東 / 中部 / 近畿 / 中国 / 四国 / 九州・沖縄"
     )
     summary: Text = Field(description="このハンドブックのための要約(2〜4 文)。記事にない事実は書かない")
+    reviewed: Day | None = Field(None, description=REVIEWED)
 
 
 class LineRange(Strict):
@@ -388,6 +403,8 @@ class Article(Strict):
     quotes: list[Quote] = Field(default_factory=list, description="発言の引用")
     events: list[Event] = Field(default_factory=list, description="日付のある出来事")
     rights: Rights = Field(default_factory=Rights, description="元記事の利用条件(省略時は unknown: 本文を掲載しない)")
+    added: Day | None = Field(None, description="ハンドブックに記事を加えた日(YYYY-MM-DD)。新着とフィード(feed.xml)に使う")
+    reviewed: Day | None = Field(None, description=REVIEWED)
 
 
 
@@ -401,6 +418,7 @@ class Theme(Strict):
     description: Text = Field(description="テーマの説明")
     related: list[Slug] = Field(default_factory=list, description="関連テーマの id")
     glossary: list[Slug] = Field(default_factory=list, description="関連する用語の id(glossary.yaml)")
+    reviewed: Day | None = Field(None, description=REVIEWED)
 
 
 class GlossaryTerm(Strict):
@@ -450,6 +468,19 @@ class OrganisationsFile(Strict):
     organisations: list[Organisation] = Field(description="組織の一覧")
 
 
+class SynonymGroup(Strict):
+    """Words municipal staff use for the same thing: searching one finds pages with any (content/synonyms.yaml)."""
+
+    words: list[ShortText] = Field(min_length=2, description="同じものを指す語(2 語以上)。どれで検索しても、ほかの語を含むページも見つかる")
+    reason: ShortText = Field(description="同じものとして扱う理由(1 行。レビューする人のため。サイトには出ません)")
+
+
+class SynonymsFile(Strict):
+    """content/synonyms.yaml: search synonyms, reviewed like the rest of the content."""
+
+    synonyms: list[SynonymGroup] = Field(description="同義語のまとまりの一覧")
+
+
 class PeopleFile(Strict):
     """content/people.yaml: the list of people."""
 
@@ -466,4 +497,7 @@ FILE_KINDS: dict[str, type[Strict]] = {
     "glossary.yaml": GlossaryFile,
     "organisations.yaml": OrganisationsFile,
     "people.yaml": PeopleFile,
+    "synonyms.yaml": SynonymsFile,
 }
+OPTIONAL_FILES = frozenset({"synonyms.yaml"})
+"""Files of ``FILE_KINDS`` a content tree may leave out (a handbook without synonyms still builds)."""

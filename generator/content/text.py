@@ -42,6 +42,14 @@ def normalise_display(text: str) -> str:
     return _LOOKALIKE_RE.sub(lambda m: _display_char(m.group(0)), text)
 
 
+_LOOSE_DROP = re.compile(r"[\s・\-‐‑‒–—―−]+")
+
+
+def loose_key(text: str) -> str:
+    """A text for "does this word occur anywhere" checks: NFKC, lower case, without spaces, 中黒 and hyphens."""
+    return _LOOSE_DROP.sub("", unicodedata.normalize("NFKC", normalise_display(text)).lower())
+
+
 def squash_space(text: str) -> str:
     """Remove all whitespace, for verbatim comparison of quotes that may wrap differently."""
     return re.sub(r"\s+", "", text)

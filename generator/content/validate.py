@@ -19,9 +19,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.content import rights, schema
+from generator.content import review, rights, schema
 from generator.content.load import SEEDS_DIR, Registered, SeedText, Sources
-from generator.content.text import normalise_display, squash_space, to_katakana
+from generator.content.text import loose_key, normalise_display, squash_space, to_katakana
 from generator.content.yamlio import Located, field_name
 from generator.errors import BuildAborted, Problems
 
@@ -96,6 +96,7 @@ class Validated:
     seeds: dict[str, SeedText]
     registry: dict[str, Registered] = field(default_factory=dict)
     """The official list of all bodies with their census population and town hall (``load.Registered``)."""
+    synonyms: tuple[Entry[schema.SynonymGroup], ...] = ()
 
 
 def _message(err: Any) -> str:
@@ -118,6 +119,8 @@ def _message(err: Any) -> str:
         text += f"(使える値: {' / '.join(allowed.split())})"
     if kind == "string_type" and last in _STRING_HINTS:
         text = _STRING_HINTS[last]
+    if kind == "too_short" and err.get("ctx", {}).get("min_length", 1) > 1:
+        text = f"{err['ctx']['min_length']} 件以上にしてください"
     if kind == "string_pattern_mismatch":
         is_slug = err.get("ctx", {}).get("pattern") == schema.SLUG_RE
         text = _PATTERN_HINTS["id"] if is_slug else _PATTERN_HINTS.get(last, text)
@@ -484,11 +487,32 @@ def _check_dates(v: Validated, today: datetime.date, problems: Problems) -> None
             if earliest(ev.date) > today:
                 problems.warning(a.source.path, a.line("events", i, "date"), f"events[{i}].date",
                                  f"日付 {ev.date} は未来です(予定なら本文にそう書かれているか確認してください)")
+        if a.model.added and earliest(a.model.added) > today:
+            problems.error(a.source.path, a.line("added"), "added", f"追加日 {a.model.added} が未来の日付です(今日は {today.isoformat()})")
+    for e, reviewed in _reviewed(v):
+        if earliest(reviewed) > today:
+            problems.error(e.source.path, e.line("reviewed"), "reviewed", f"確認日 {reviewed} が未来の日付です(今日は {today.isoformat()})")
     for m in v.municipalities:
         pop = m.model.population
         if pop is not None and pop.as_of and earliest(pop.as_of) > today:
             problems.error(m.source.path, m.line("population", "as_of"), "population.as_of",
                            f"人口の時点 {pop.as_of} が未来の日付です(今日は {today.isoformat()})")
+
+
+def _reviewed(v: Validated) -> list[tuple[Entry[Any], str]]:
+    """The articles, bodies and themes that record a ``reviewed`` date, with it."""
+    entries: list[Entry[Any]] = [*v.articles, *v.municipalities, *v.themes]
+    return [(e, e.model.reviewed) for e in entries if e.model.reviewed]
+
+
+def _check_review(v: Validated, today: datetime.date, problems: Problems) -> None:
+    """An entry whose last check is more than ``review.REVIEW_INTERVAL`` before ``today`` is due for a new one: a warning
+    of ``check`` only (a build never depends on the day it runs)."""
+    for e, reviewed in _reviewed(v):
+        if review.day(due := review.due(reviewed)) < today:
+            problems.warning(e.source.path, e.line("reviewed"), "reviewed",
+                             f"確認日 {reviewed} から 1 年以上たちました(次回確認予定 {due}、今日は {today.isoformat()})。"
+                             "出典と照らして内容を確認し、reviewed を更新してください")
 
 
 def _check_glossary_names(v: Validated, problems: Problems) -> None:
@@ -539,15 +563,51 @@ def _check_unused_themes(v: Validated, problems: Problems) -> None:
             problems.warning(t.source.path, t.line("id"), "id", f"テーマ「{t.model.name}」を使う記事がありません")
 
 
+def _strings(data: Any) -> Iterable[str]:
+    """Every string value inside a YAML document's data."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
+
+
+def _check_synonyms(v: Validated, sources: Sources, problems: Problems) -> None:
+    """A synonym group must lead somewhere (one of its words occurs in the content), and a word belongs to one group:
+    otherwise a search for it finds nothing, or a reviewer cannot tell which group it follows."""
+    text = "\n".join(loose_key(s) for name, docs in sources.documents.items() if name != "synonyms.yaml"
+                     for doc in docs for s in _strings(doc.data))
+    first: dict[str, tuple[str, int]] = {}
+    for g in v.synonyms:
+        keys = [loose_key(w) for w in g.model.words]
+        if not any(k and k in text for k in keys):
+            shown = "・".join(f"「{w}」" for w in g.model.words)
+            problems.error(g.source.path, g.line("words"), field_name((*g.where, "words")),
+                           f"{shown}のどれもハンドブックの内容にありません(検索しても何も見つからない同義語です)")
+        for i, (word, key) in enumerate(zip(g.model.words, keys, strict=True)):
+            if key in first and first[key] != (g.source.path, g.line("words")):
+                path, line = first[key]
+                problems.error(g.source.path, g.line("words", i), field_name((*g.where, "words", i)),
+                               f"「{word}」はほかの同義語のまとまり({path}:{line})にもあります(1 つにまとめてください)")
+            first.setdefault(key, (g.source.path, g.line("words")))
+
+
 Invalid = dict[str, set[str]]
 """Ids of entities whose file or entry failed its schema, by kind: references to them are not reported again."""
 
 
-def validate(sources: Sources, problems: Problems, strict: bool = False, today: datetime.date | None = None) -> Validated:
+def validate(sources: Sources, problems: Problems, strict: bool = False, today: datetime.date | None = None,
+             review_on: datetime.date | None = None) -> Validated:
     """Check each file against its schema, then the whole tree's references; abort (``BuildAborted``) after reporting
-    every problem, so the model is only ever built from content that passed."""
+    every problem, so the model is only ever built from content that passed. ``review_on``: also warn about entries
+    due for review on that day (``check`` only)."""
     v, invalid = check_files(sources, problems)
     check_across(v, sources, invalid, problems, today)
+    if review_on is not None:
+        _check_review(v, review_on, problems)
     if problems.failed(strict):
         raise BuildAborted(problems)
     return v
@@ -568,6 +628,8 @@ def check_files(sources: Sources, problems: Problems) -> tuple[Validated, Invali
         people=tuple(_list_entries(docs["people.yaml"], schema.PeopleFile, "people", schema.Person, problems, invalid["person"])),
         seeds=sources.seeds,
         registry=sources.registry,
+        synonyms=tuple(_list_entries(docs["synonyms.yaml"], schema.SynonymsFile, "synonyms", schema.SynonymGroup,
+                                     problems, set())),
     )
     _invalid_from_unreadable(sources.unreadable_documents, invalid)
     return v, invalid
@@ -597,3 +659,4 @@ def check_across(v: Validated, sources: Sources, invalid: Invalid, problems: Pro
     _check_glossary_names(v, problems)
     _check_evidence(v, problems)
     _check_unused_themes(v, problems)
+    _check_synonyms(v, sources, problems)

@@ -9,7 +9,8 @@ Each function names the context its result may be placed in, and nothing else ma
   the same, opened at a passage);
 - ``front_matter``: a value of the YAML front matter MkDocs reads (Material prints title/description raw);
 - ``csv_cell``: a cell of a CSV file that municipal staff open in Excel;
-- ``json_text``: JSON that may end up inside a ``<script>`` element or HTML.
+- ``json_text``: JSON that may end up inside a ``<script>`` element or HTML;
+- ``xml``: text or a double-quoted attribute value of an XML file (the Atom feed).
 
 Templates print only ``Markup``, and only these functions (and the renderer's own links, built from them)
 make ``Markup`` from data: forgetting to escape is an error, not a hole.
@@ -148,3 +149,13 @@ _JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "
 def json_text(data: Any, **dumps: Any) -> str:
     """JSON that stays inert inside HTML and ``<script>`` (no ``</script>``, no ``<!--``, no JS line separators)."""
     return json.dumps(data, ensure_ascii=False, **dumps).translate(_JSON_IN_HTML)
+
+
+_XML_REFUSED = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What XML 1.0 cannot hold at all, even as a reference (the schema refuses these before; this is the second lock)."""
+
+
+def xml(text: str) -> str:
+    """Text or a double-quoted attribute value in an XML document: ``& < > " '`` as references, and any character XML
+    1.0 cannot carry as U+FFFD, so no value can end the element or make the feed ill-formed."""
+    return _html.escape(_XML_REFUSED.sub("\ufffd", str(text)), quote=True)

@@ -28,3 +28,15 @@ def entity_of(page: str) -> tuple[str, str] | None:
     ident = rest.split("/")[0].removesuffix(".md")
     kind = next((k for k, f in FOLDERS.items() if f == folder), None)
     return (kind, ident) if kind is not None and ident and ident != "index" else None
+
+
+DEFAULT_SITE_URL = "https://jichitai-dx-handbook.github.io/handbook/"
+"""Where the handbook is published: ``site_url`` of mkdocs.yml, which ``HANDBOOK_SITE_URL`` overrides for both
+(tests/test_opendata.py checks the two defaults agree)."""
+
+
+def absolute(page: str, site_url: str) -> str:
+    """The published address of a generated page or file (``data/x.csv`` as it is, ``x.md`` as its HTML), for the
+    feed and the open data, which are read away from the site; the bare path when no site URL is set (offline)."""
+    target = html_of(page) if page.endswith(".md") else page
+    return (site_url.rstrip("/") + "/" + target) if site_url else target

@@ -17,12 +17,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.content import review
 from generator.content.index import CrossIndex, TimelineEvent
 from generator.content.model import CENSUS_SOURCE, SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Rights, Theme
 from generator.content.rights import LICENCES
 from generator.content.text import seireki, wareki
-from generator.pages import a11y, escape, finder, opendata, paging, printview
-from generator.pages.paths import entity_page
+from generator.pages import a11y, escape, feed, finder, opendata, paging, printview
+from generator.pages.paths import NAMES, entity_page
 
 UNKNOWN = "不明"
 OFFLINE_ZIP = "jichitai-dx-handbook-offline.zip"
@@ -275,6 +276,23 @@ def rights_line(r: Rights) -> Markup:
     return shown
 
 
+def day_label(day: str) -> str:
+    """A day as pages show review dates: 和暦 with 西暦, 令和8年12月6日(2026年12月6日)."""
+    return f"{wareki(day)}({seireki(day)})"
+
+
+def reviewed_line(reviewed: str | None, added: str | None = None) -> Markup:
+    """How current a page is: when its content was last checked and when it is due again (``content/review.py``); the
+    due date, not "overdue", so that the page does not depend on the day it was built."""
+    parts = [f"ハンドブックへの追加: {escape.html(day_label(added))}"] if added else []
+    if reviewed:
+        parts += [f"内容の最終確認: {escape.html(day_label(reviewed))}",
+                  f"次回確認予定: {escape.html(day_label(review.due(reviewed)))}"]
+    else:
+        parts.append("内容の最終確認: 未確認(確認日が記録されていません)")
+    return Markup(f'<p class="hb-reviewed">{"。".join(parts)}。</p>')
+
+
 def edited_note(a: Article) -> Markup:
     """The credit a reuse licence asks for when the work is edited (PDL1.0, CC BY 4.0): 「…」(…)を加工して作成."""
     source = escape.html(a.publisher or UNKNOWN)
@@ -322,9 +340,40 @@ def _environment() -> jinja2.Environment:
         lookup=lambda ids, table: [table[i] for i in ids],
         names=lambda entities: "、".join([e.name for e in entities]),
     )
-    env.globals.update(body=article_body, rights=rights_line, edited_note=edited_note, census_source=Markup(CENSUS_SOURCE),
-                       offline_zip=OFFLINE_ZIP, map_links=finder.MAP_LINKS)
+    env.globals.update(body=article_body, rights=rights_line, edited_note=edited_note, reviewed_line=reviewed_line,
+                       newest=feed.newest, day_label=lambda d: escape.markdown(day_label(d)),
+                       census_source=Markup(CENSUS_SOURCE), offline_zip=OFFLINE_ZIP, map_links=finder.MAP_LINKS)
     return env
+
+
+REVIEW_PAGE = "review.md"
+"""The editors' list of entries by next review date (要確認)."""
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One article, municipality or theme on the 要確認 list."""
+
+    kind: str
+    ident: str
+    name: str
+    reviewed: str | None
+
+    @property
+    def due(self) -> str | None:
+        return review.due(self.reviewed) if self.reviewed else None
+
+    @property
+    def kind_name(self) -> str:
+        return NAMES[self.kind]
+
+
+def review_entries(hb: Handbook) -> list[ReviewEntry]:
+    """Every entry, never-checked ones first, then by next review date: the top of the list is what to check next."""
+    entries = [ReviewEntry("article", a.id, a.title, a.reviewed) for a in hb.articles.values()]
+    entries += [ReviewEntry("municipality", m.id, m.name, m.reviewed) for m in hb.municipalities.values()]
+    entries += [ReviewEntry("theme", t.id, t.name, t.reviewed) for t in hb.themes.values()]
+    return sorted(entries, key=lambda e: (e.due is not None, e.due or "", e.kind, e.ident))
 
 
 Job = tuple[str, str, dict[str, object]]
@@ -371,7 +420,9 @@ class Renderer:
             ("timeline.md.j2", "indexes/timeline.md", {}),
             ("organisations.md.j2", "indexes/organisations.md", {}),
             ("glossary.md.j2", "glossary.md", {}),
-            ("opendata.md.j2", "opendata.md", {"files": opendata.FILES}),
+            ("opendata.md.j2", "opendata.md", {"files": opendata.FILES, "package": opendata.package(self.site.get("url", "")),
+                                               "cases": opendata.CASES}),
+            ("review.md.j2", REVIEW_PAGE, {"entries": review_entries(hb)}),
             ("accessibility.md.j2", "accessibility.md", {"results": self.a11y_results}),
             ("rights.md.j2", "rights.md", {"licences": list(LICENCES.values())}),
         ]
@@ -392,7 +443,9 @@ class Renderer:
     def pages(self) -> list[Page]:
         """Every page of the handbook in a fixed order, the open data and, last, the print view made of the pages."""
         pages = [self.page(template, path, **context) for template, path, context in self.jobs()]
-        pages += [Page(f"data/{name}", content) for name, content in opendata.render(self.hb, self.ix).items()]
+        site_url = self.site.get("url", "")
+        pages += [Page(f"data/{name}", content) for name, content in opendata.render(self.hb, self.ix, site_url).items()]
+        pages.append(Page(feed.FEED, feed.render(self.hb, site_url)))
         pages.append(Page(finder.DATA_SCRIPT, finder.data_script(self.hb, self.ix)))
         sections = printview.sections((p.path, p.content) for p in pages if isinstance(p.content, str))
         pdf_name = Markup(printview.PDF_NAME)

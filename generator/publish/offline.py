@@ -27,7 +27,7 @@ ARCHIVE_NAME = OFFLINE_ZIP
 ARCHIVE_ROOT = "jichitai-dx-handbook"
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker/shim.js"
-OFFLINE_ENV = {"HANDBOOK_OFFLINE": "true", "HANDBOOK_SITE_URL": "", "HANDBOOK_EDIT_URI": ""}
+OFFLINE_ENV = {"HANDBOOK_OFFLINE": "true", "HANDBOOK_SITE_URL": "", "HANDBOOK_REPO_URL": "", "HANDBOOK_EDIT_URI": ""}
 NOT_OFFLINE = ("sitemap.xml", "sitemap.xml.gz")
 """Without site_url the sitemap has no entries; it is of no use from file://."""
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

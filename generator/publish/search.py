@@ -6,8 +6,9 @@ extract each built page's text here, normalise it once, and write an index that 
 (``overrides/assets/javascripts/handbook-search.js``) loads piece by piece, so a reader downloads
 only what a query needs, even at national scale:
 
-- ``manifest.js``: pages (location, title, text chunk), entities, synonyms, normalisation tables;
-  the only file loaded before the search box is ready.
+- ``manifest.js``: the number of pages, where each text chunk starts, entities, synonyms, normalisation
+  tables; the only file loaded before the search box is ready, small even at national scale.
+- ``i<n>.js``: location, title and kind of 200 consecutive pages, loaded for the pages a query shows.
 - ``g<n>.js``: a shard of the character index. Every character and every pair of adjacent
   characters of a page's lower-cased text lists the pages holding it; a query's pages are the
   intersection over its pairs (exact for one or two characters, candidates for longer words).
@@ -38,19 +39,24 @@ from pathlib import Path
 from generator.content.model import Handbook
 from generator.content.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_display
 from generator.pages import escape
-from generator.pages.paths import entity_page, html_of
+from generator.pages.paths import entity_of, entity_page, html_of
 from generator.pages.printview import PRINT_PAGE
 from generator.publish import cores
 
 SEARCH_DIR = "search"
 INDEX_STEM = "handbook_index"
 WORKER = "assets/javascripts/handbook-search.js"
-FORMAT = 4
+FORMAT = 6
 SCRIPT_PREFIX = "self.__hb("
 SCRIPT_SUFFIX = ");\n"
 # A text chunk is closed once it holds this many characters: one or two pages at national scale,
 # so checking a candidate downloads little more than that page.
 CHUNK_CHARS = 2000
+# Titles, locations and labels of this many consecutive pages share one file (i<n>.js), loaded for the pages a
+# query shows: at national scale the manifest cannot carry them (1.2 MB for 8,000 pages).
+INFO_DOCS = 200
+# Pages the worker suggests when nothing matches (those the site has).
+SPECIAL_PAGES = ("themes/index.html", "glossary.html", "finder.html")
 # Shards are sized so a query of ten characters fetches about ten of these.
 SHARD_BYTES = 16_000
 MAX_SHARDS = 1024
@@ -70,7 +76,15 @@ LATIN_CLASS = "[0-9A-Za-z\u00c0-\u024f]"
 # Punctuation a reader may type around a word; stripped from both ends of query terms.
 EDGE_PUNCT_CLASS = "[\"'()\\[\\]{}<>「」『』【】〔〕〈〉《》（）［］｛｝、。，．,.!?！？:;：；…‥・/／〜~]+"
 
+# Marks a reader may or may not type inside a word (中黒, hyphens and dashes): matching ignores them, so
+# ガバメント・クラウド finds ガバメントクラウド. A dash after katakana is read as the long vowel first (サ−バ = サーバ).
+DASHES = "-‐‑‒–—―−"
+SEPARATORS = "・" + DASHES
+KATAKANA = ("ァ", "ヺ")
+
 _WIDTH = re.compile(WIDTH_CLASS)
+_SEPARATOR = re.compile(f"[{re.escape(SEPARATORS)}]")
+_VOWEL_DASH = re.compile(f"(?<=[{KATAKANA[0]}-{KATAKANA[1]}])[{re.escape(DASHES)}]")
 _SPACE = re.compile(SPACE_CLASS)
 _LATIN = re.compile(LATIN_CLASS)
 _EDGE = re.compile(f"^{EDGE_PUNCT_CLASS}|{EDGE_PUNCT_CLASS}$")
@@ -120,9 +134,14 @@ def normalise(text: str) -> str:
     return squeeze(fold(text))
 
 
+def matchable(text: str) -> str:
+    """Stored text as matching sees it: lower-cased, a dash after katakana as the long vowel, separators gone."""
+    return _SEPARATOR.sub("", _VOWEL_DASH.sub("ー", text.lower()))
+
+
 def search_key(text: str) -> str:
-    """What matching compares: the stored form, lower-cased (same length as the stored form)."""
-    return normalise(text).lower()
+    """What matching compares: the stored form of a text, made matchable."""
+    return matchable(normalise(text))
 
 
 def strip_edges(term: str) -> str:
@@ -149,11 +168,17 @@ class PageText:
     sections: list[Section] = field(default_factory=list)
     breaks: list[int] = field(default_factory=list)
     """Offsets where a block (paragraph, cell, heading) ends: snippets show a separator there."""
+    aux: list[int] = field(default_factory=list)
+    """Auxiliary text as flat [start, end, …] offsets (tables, link-only list items): a snippet starts at a match in
+    running text when there is one."""
 
 
 _MARK = "\ue000"
 _BREAK = "\ue001"  # a block boundary: no text for matching, a separator in snippets
-_BREAKS = re.compile(f"{_BREAK}+")
+_AUX_ON, _AUX_OFF = "\ue002", "\ue003"  # around headings, tables and link-only list items: no snippet starts there
+_MARKS = _MARK + _BREAK + _AUX_ON + _AUX_OFF
+_BREAKS = re.compile(f"[{_BREAK}{_AUX_ON}{_AUX_OFF}]+")
+_NO_MARKS = str.maketrans("", "", _MARKS)
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 # MkDocs writes well-formed HTML: a tag (quoted attribute values may hold ">"), a comment, or text.
 _TOKEN = re.compile(r"""<(/?)([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<!--.*?-->|<![^>]*>|([^<]+)|<""", re.S)
@@ -178,21 +203,33 @@ class _Collected:
     headings: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
+@dataclass
+class _Item:
+    """An open list item: where its text starts in the parts, and whether any of it is outside a link."""
+
+    start: int
+    plain: bool = False
+
+
 def _collect(fragment: str) -> _Collected:
-    """Walk the article's tags once: skip furniture, break at blocks, mark headings.
+    """Walk the article's tags once: skip furniture, break at blocks, mark headings, and mark as auxiliary the
+    text a snippet should not start in (headings, table cells, list items that are only a link such as theme chips).
 
     A tokenizing regex instead of ``html.parser``: at 7,000 pages the parser was most of this stage.
     """
     out = _Collected()
-    depth = skip = heading_depth = 0
+    depth = skip = heading_depth = links = 0
+    items: list[_Item] = []
     # findall gives plain tuples ("" for a group that did not take part): no match object per token.
     for closing, tag, raw, data in _TOKEN.findall(fragment):
         if data:
             if not skip:
                 text = html.unescape(data)
-                out.parts.append(text.replace(_MARK, "").replace(_BREAK, ""))
+                out.parts.append(text.translate(_NO_MARKS))
                 if heading_depth:
                     out.headings[-1][1].append(text)
+                if items and not links and text.strip():
+                    items[-1].plain = True
             continue
         if not tag:
             continue  # a comment or declaration
@@ -203,11 +240,13 @@ def _collect(fragment: str) -> _Collected:
                 continue
             if heading_depth and depth == heading_depth:
                 heading_depth = 0
+                out.parts.append(_AUX_OFF)
             depth -= 1
             if skip:
                 skip -= 1
-            elif tag in _BLOCK:
-                out.parts.append(_BREAK)
+                continue
+            _close_tag(out, tag, items)
+            links -= tag == "a"
             continue
         if not void:
             depth += 1
@@ -220,24 +259,49 @@ def _collect(fragment: str) -> _Collected:
         if tag in _SKIPPED or (maybe_skipped and set(attrs.get("class", "").split()) & _SKIPPED_CLASSES):
             skip = 0 if void else 1
             continue
+        links += tag == "a"
         if tag in _BLOCK:
             out.parts.append(_BREAK)
+        if tag == "table":
+            out.parts.append(_AUX_ON)
+        elif tag == "li":
+            items.append(_Item(len(out.parts)))
         if tag in _HEADING:
             heading_depth = depth
             out.headings.append((attrs.get("id", ""), []))
-            out.parts.append(_MARK)
+            out.parts += (_MARK, _AUX_ON)
     return out
 
 
-def _close_blocks(chunk: str, start: int, breaks: list[int]) -> str:
+def _close_tag(out: _Collected, tag: str, items: list[_Item]) -> None:
+    """Break after a block; end a table's auxiliary text, and mark a list item that held only links as auxiliary."""
+    if tag == "table":
+        out.parts.append(_AUX_OFF)
+    elif tag == "li" and items:
+        item = items.pop()
+        if not item.plain:
+            out.parts.insert(item.start, _AUX_ON)
+            out.parts.append(_AUX_OFF)
+        elif items:
+            items[-1].plain = True  # a nested list with text makes its parent item text too
+    if tag in _BLOCK:
+        out.parts.append(_BREAK)
+
+
+def _close_blocks(chunk: str, start: int, breaks: list[int], aux: list[int]) -> str:
     """Drop the block marks of a chunk (a space where they stood between two Latin words, as squeeze does
-    for white space) and record where they stood, at ``start`` + their offset, for snippets."""
+    for white space) and record where they stood, at ``start`` + their offset: block ends for snippets, and the
+    starts and ends of auxiliary text (``aux``, nesting counted, so a list item inside a table stays inside it)."""
     out: list[str] = []
     pos = length = 0
     for m in _BREAKS.finditer(chunk):
         out.append(chunk[pos : m.start()])
         length += m.start() - pos
-        breaks.append(start + length)
+        if _BREAK in m.group(0):
+            breaks.append(start + length)
+        for mark in m.group(0):
+            if mark == _AUX_ON or mark == _AUX_OFF:
+                aux.append(start + length if mark == _AUX_ON else -(start + length) - 1)
         prev, nxt = chunk[m.start() - 1 : m.start()], chunk[m.end() : m.end() + 1]
         if prev and nxt and _LATIN.match(prev) and _LATIN.match(nxt):
             out.append(" ")
@@ -245,6 +309,29 @@ def _close_blocks(chunk: str, start: int, breaks: list[int]) -> str:
         pos = m.end()
     out.append(chunk[pos:])
     return "".join(out)
+
+
+def aux_ranges(marks: Sequence[int]) -> list[int]:
+    """Outermost auxiliary ranges as flat [start, end, start, end, …] from the marks ``_close_blocks`` records
+    (a start as its offset, an end as ``-offset - 1``); empty ranges are dropped."""
+    out: list[int] = []
+    level = 0
+    for mark in marks:
+        if mark >= 0:
+            if level == 0:
+                out.append(mark)
+            level += 1
+        elif level > 0:
+            level -= 1
+            if level == 0:
+                end = -mark - 1
+                if end > out[-1]:
+                    out.append(end)
+                else:
+                    out.pop()
+    if level > 0:
+        out.pop()
+    return out
 
 
 def extract(location: str, html_text: str, site_name: str = "") -> PageText | None:
@@ -263,10 +350,11 @@ def extract(location: str, html_text: str, site_name: str = "") -> PageText | No
     text = normalise("".join(found.parts)).strip()
     sections: list[Section] = []
     breaks: list[int] = []
+    marks: list[int] = []
     out: list[str] = []
     pos = 0
     for i, marked in enumerate(text.split(_MARK)):
-        chunk = _close_blocks(marked, pos, breaks)
+        chunk = _close_blocks(marked, pos, breaks, marks)
         if i > 0:
             anchor, words = found.headings[i - 1]
             prev, nxt = (out[-1][-1:] if out else ""), chunk[:1]
@@ -282,7 +370,7 @@ def extract(location: str, html_text: str, site_name: str = "") -> PageText | No
     kept = sorted({b for b in breaks if 0 < b < len(joined)})
     headings = [normalise("".join(w)).strip() for _, w in found.headings]
     title = headings[0] if headings and headings[0] else normalise(page_title).removesuffix(f"-{normalise(site_name)}")
-    return PageText(location, title, joined, sections, kept)
+    return PageText(location, title, joined, sections, kept, aux_ranges(marks))
 
 
 def site_pages(site: Path) -> Iterator[tuple[str, Path]]:
@@ -318,6 +406,23 @@ def entities(hb: Handbook) -> list[Entity]:
     out += [Entity(f"glossary.html#g-{g.id}", (g.term, *g.aliases)) for g in hb.glossary.values()]
     out += [Entity(f"indexes/organisations.html#o-{o.id}", (o.name, *o.aliases)) for o in hb.organisations.values()]
     return out
+
+
+KINDS = ("自治体", "テーマ", "記事", "用語集", "索引", "ページ")
+"""What a result is, shown on it: a municipality, theme or article page, the glossary, an index, another page."""
+
+
+def page_label(location: str, hb: Handbook) -> tuple[int, str]:
+    """A result's kind (an index into ``KINDS``) and, for a municipality, its prefecture and population band."""
+    entity = entity_of(location.removesuffix(".html") + ".md")
+    if entity is not None:
+        kind, ident = entity
+        if kind == "municipality" and (m := hb.municipalities.get(ident)) is not None:
+            return 0, "都道府県" if m.kind == "都道府県" else f"{m.prefecture}・{m.size_band}"
+        return ("municipality", "theme", "article").index(kind), ""
+    if location.startswith("glossary"):
+        return 3, ""
+    return (4 if location.startswith("indexes/") else 5), ""
 
 
 def synonym_groups(ents: Iterable[Entity]) -> list[list[str]]:
@@ -397,7 +502,7 @@ def _postings(numbered: Iterable[tuple[int, PageText]]) -> dict[int, list[int]]:
     """For each gram, the numbers of the pages whose text holds it, in the order the pages come."""
     out: dict[int, list[int]] = {}
     for d, p in numbered:
-        for g in grams(p.text):
+        for g in grams(matchable(p.text)):
             found = out.get(g)
             if found is None:
                 out[g] = [d]
@@ -409,21 +514,26 @@ def _postings(numbered: Iterable[tuple[int, PageText]]) -> dict[int, list[int]]:
 _BITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
+def gaps(numbers: Sequence[int]) -> str:
+    """Ascending numbers as the gaps between them, in decimal ("0,3,1,1"): a few bytes each."""
+    return ",".join(map(str, itertools.chain(numbers[:1], map(operator.sub, numbers[1:], numbers))))
+
+
 def encode_postings(docs: Sequence[int], total: int) -> str:
     """Gaps between page numbers in decimal, or a page bitmap when that is shorter (C-level loops only)."""
     bitmap_len = 4 * -(-((total + 7) // 8) // 3) + 1
     # Gaps take at least a digit and a comma each: past that bound the bitmap wins without writing them out.
     if 2 * len(docs) - 1 <= bitmap_len:
-        gaps = ",".join(map(str, itertools.chain(docs[:1], map(operator.sub, docs[1:], docs))))
-        if len(gaps) <= bitmap_len:
-            return gaps
+        written = gaps(docs)
+        if len(written) <= bitmap_len:
+            return written
     flags = bytearray(total)
     collections.deque(map(flags.__setitem__, docs, itertools.repeat(1)), maxlen=0)
     bits = int(flags.translate(_BITS)[::-1], 2).to_bytes((total + 7) // 8, "little")
     return BITMAP_MARK + base64.b64encode(bits).decode("ascii")
 
 
-_Packed = tuple[str, str, str, list[tuple[str, str, int]], array.array]
+_Packed = tuple[str, str, str, list[tuple[str, str, int]], array.array, array.array]
 """A PageText as plain tuples and an array: pickled back from a worker process three times as fast."""
 
 
@@ -432,13 +542,13 @@ def _pack(page: PageText | None) -> _Packed | None:
     if page is None:
         return None
     return (page.location, page.title, page.text, [(s.anchor, s.title, s.offset) for s in page.sections],
-            array.array("I", page.breaks))
+            array.array("I", page.breaks), array.array("I", page.aux))
 
 
 def _unpack(packed: _Packed) -> PageText:
     """The page again, in the parent process."""
-    location, title, text, sections, breaks = packed
-    return PageText(location, title, text, [Section(*s) for s in sections], breaks.tolist())
+    location, title, text, sections, breaks, aux = packed
+    return PageText(location, title, text, [Section(*s) for s in sections], breaks.tolist(), aux.tolist())
 
 
 def _read_share(site: Path, numbered: Sequence[tuple[int, str]], site_name: str,
@@ -527,16 +637,17 @@ def _dumps(data: object) -> str:
     return escape.json_text(data, separators=(",", ":"), sort_keys=False)
 
 
-def index_files(pages: Sequence[PageText], ents: list[Entity], found: Mapping[int, Sequence[int]]) -> dict[str, str]:
+def index_files(pages: Sequence[PageText], ents: list[Entity], found: Mapping[int, Sequence[int]],
+                labels: Mapping[str, tuple[int, str]] | None = None,
+                extra_synonyms: Sequence[Sequence[str]] = ()) -> dict[str, str]:
     """Every file of the index by name: manifest, gram shards and text chunks (``found``: the pages' postings)."""
     groups = chunks(pages)
-    chunk_of = {d: c for c, docs in enumerate(groups) for d in docs}
     encoded = {gram_key(g): encode_postings(docs, len(pages)) for g, docs in found.items()}
     shards = shard_count(sum(len(g) + len(v) + 6 for g, v in encoded.items()))
     sharded: list[dict[str, str]] = [{} for _ in range(shards)]
     for g in sorted(encoded):
         sharded[shard_of(g, shards)][g] = encoded[g]
-    known = {p.location for p in pages}
+    number = {p.location: d for d, p in enumerate(pages)}
     manifest = {
         "format": FORMAT,
         "normalise": {
@@ -546,18 +657,29 @@ def index_files(pages: Sequence[PageText], ents: list[Entity], found: Mapping[in
             "space": SPACE_CLASS,
             "latin": LATIN_CLASS,
             "edge": EDGE_PUNCT_CLASS,
+            "separators": SEPARATORS,
+            "dashes": DASHES,
+            "katakana": KATAKANA,
         },
-        "docs": [[p.location, p.title, chunk_of[d]] for d, p in enumerate(pages)],
+        "kinds": KINDS,
+        "pages": len(pages),
+        "chunks": gaps([docs[0] for docs in groups]),
+        "infoPages": INFO_DOCS,
         "shards": shards,
-        "entities": [[e.location, [normalise(n) for n in e.names]] for e in ents if e.location.split("#")[0] in known],
-        "synonyms": [[normalise(n) for n in g] for g in synonym_groups(ents)],
+        "special": {loc: number[loc] for loc in SPECIAL_PAGES if loc in number},
+        "entities": [[number[page], anchor, [normalise(n) for n in e.names]] for e in ents
+                     for page, _, anchor in [e.location.partition("#")] if page in number],
+        "synonyms": [[normalise(n) for n in g] for g in [*synonym_groups(ents), *extra_synonyms]],
     }
     files = {"manifest.js": script(manifest)}
     files.update((f"g{i}.js", _escape_surrogates(script({"shard": i, "grams": grams_}))) for i, grams_ in enumerate(sharded))
+    for n in range(0, len(pages), INFO_DOCS):
+        info = [[p.location, p.title, *(labels or {}).get(p.location, (5, ""))] for p in pages[n : n + INFO_DOCS]]
+        files[f"i{n // INFO_DOCS}.js"] = script({"info": n // INFO_DOCS, "docs": info})
     for c, docs in enumerate(groups):
         texts = [[d, pages[d].text, [[s.anchor, s.title, u16] for s, u16 in zip(pages[d].sections, u16_offsets(
                     pages[d].text, [s.offset for s in pages[d].sections]), strict=True)],
-                  u16_offsets(pages[d].text, pages[d].breaks)] for d in docs]
+                  u16_offsets(pages[d].text, pages[d].breaks), u16_offsets(pages[d].text, pages[d].aux)] for d in docs]
         files[f"t{c}.js"] = script({"chunk": c, "docs": texts})
     return files
 
@@ -568,7 +690,8 @@ def write_index(site: Path, hb: Handbook, locations: Iterable[str], site_name: s
     stub_path = out / "search_index.json"
     material = json.loads(stub_path.read_text(encoding="utf-8")) if stub_path.exists() else {}
     pages, found = read_pages(site, list(locations), site_name)
-    files = {name: content.encode("utf-8") for name, content in index_files(pages, entities(hb), found).items()}
+    labels = {p.location: page_label(p.location, hb) for p in pages}
+    files = {name: content.encode("utf-8") for name, content in index_files(pages, entities(hb), found, labels, hb.synonyms).items()}
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name] + b"\0")

@@ -8,6 +8,7 @@ that ``python -m generator check`` points at exactly those lines.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -92,6 +93,10 @@ quotes: []
 #     text: デジタル推進課を設置
 #     para: 7
 events: []
+# ハンドブックに加えた日(YYYY-MM-DD)。トップの新着とフィード(feed.xml)に使う。ひな形を作った日を入れてあります
+added: {q(datetime.date.today().isoformat())}
+# 内容を元記事と照らして確認した日(YYYY-MM-DD)。書き終えて確かめたら入れる。1 年後が次回確認予定
+reviewed: null
 """
 
 
@@ -120,6 +125,8 @@ region: {q(region)}
 #   article: akishima-enterprisezine
 # このハンドブックのための要約(2〜4 文)。記事にない事実は書かない
 summary: ""
+# 内容を出典と照らして確認した日(YYYY-MM-DD)。確かめたら入れる。1 年後が次回確認予定
+reviewed: null
 """
 
 
@@ -139,6 +146,8 @@ description: ""
 related: []
 # 関連する用語の id(content/glossary.yaml)
 glossary: []
+# 内容を確認した日(YYYY-MM-DD)。確かめたら入れる。1 年後が次回確認予定
+reviewed: null
 """
 
 

@@ -30,6 +30,7 @@ FILES = {
     "glossary.yaml": "content/glossary.yaml(用語集)",
     "organisations.yaml": "content/organisations.yaml(組織)",
     "people.yaml": "content/people.yaml(人物)",
+    "synonyms.yaml": "content/synonyms.yaml(検索の同義語。なくてもよい)",
 }
 
 

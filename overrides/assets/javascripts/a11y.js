@@ -77,3 +77,55 @@
     });
   }
 })();
+
+(function () {
+  "use strict";
+  // Search results for keyboard users. Material 9.8.1 closes the search dialog on Tab and reaches its results only
+  // with the arrow keys, and its results' scroll wrapper is an empty focus stop. Here Tab and Shift+Tab move through
+  // the box, the clear button and the results (and stay in the dialog, as in any modal dialog); Escape still closes.
+  var dialog = document.querySelector(".md-search");
+  var toggle = document.getElementById("__search");
+  if (!dialog || !toggle) return;
+  var wrap = dialog.querySelector(".md-search__scrollwrap");
+  if (wrap) wrap.removeAttribute("tabindex");
+  function stops() {
+    var all = dialog.querySelectorAll("input.md-search__input, button[type=reset], .md-search-result__link, .md-search-result__more > summary");
+    return [].filter.call(all, function (el) {
+      var closed = el.closest("details:not([open])");  // its content keeps a box in Chromium but takes no focus
+      return el.getClientRects().length > 0 && (!closed || (el.tagName === "SUMMARY" && el.parentElement === closed));
+    });
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (!toggle.checked) return;
+    // Material moves the focus to the box on any other key, Shift alone included: Shift+Tab from a result would
+    // start from the box. A bare Shift stays where it is.
+    var at = document.activeElement;
+    if (ev.key === "Shift" && at && dialog.contains(at) && !at.matches("input.md-search__input")) {
+      ev.stopPropagation();
+      return;
+    }
+    if (ev.key !== "Tab" || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    var list = stops();
+    if (!list.length) return;
+    var here = list.indexOf(at);
+    var next = here < 0 ? 0 : (here + (ev.shiftKey ? -1 : 1) + list.length) % list.length;
+    ev.preventDefault();
+    ev.stopPropagation();  // before Material's own handler on window, which would close the dialog
+    list[next].focus();
+  }, true);
+
+  // A search with no exact match answers with a notice first (handbook-search.js): Material would count it as a
+  // result ("3件見つかりました"); the count line says what happened instead.
+  var meta = dialog.querySelector(".md-search-result__meta");
+  var results = dialog.querySelector(".md-search-result__list");
+  if (!meta || !results) return;
+  new MutationObserver(function () {
+    [].forEach.call(results.querySelectorAll(".md-search-result__link, .md-search-result__more > summary"), function (el) {
+      el.setAttribute("tabindex", "0");
+    });
+    if (!results.querySelector(".hb-search-notice")) return;
+    var partial = results.querySelectorAll(".hb-result-partial").length;
+    var text = partial ? "完全に一致するページはありません(一部一致 " + partial + " 件)" : "一致するページはありません";
+    if (meta.textContent !== text) meta.textContent = text;
+  }).observe(results, { childList: true, subtree: true });
+})();

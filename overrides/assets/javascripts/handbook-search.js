@@ -9,17 +9,20 @@
  * From file:// it runs inside Material's iframe-worker shim, where only scripts load.
  *
  * Index files (one folder per build): manifest.js, g<n>.js (for every character and pair of
- * adjacent characters, the pages holding it), t<n>.js (page texts and headings). Each is
- * `self.__hb({...});`: evaluated as a script from file://, parsed as JSON over http.
+ * adjacent characters, the pages holding it), i<n>.js (titles, locations and labels of pages),
+ * t<n>.js (page texts and headings). Each is `self.__hb({...});`: evaluated as a script from
+ * file://, parsed as JSON over http.
  */
 "use strict";
 (() => {
   const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   const SCRIPT_PREFIX = "self.__hb(", SCRIPT_SUFFIX = ");\n", BITMAP_MARK = "~";
-  const SNIPPET_BEFORE = 40, SNIPPET_AFTER = 80, BREAK = " · ";
+  const SNIPPET_BEFORE = 60, SNIPPET_AFTER = 100, BREAK = " · ", SENTENCE_END = "。!?！？";
   const MAX_SECTIONS = 5, SECTION_DOCS = 20, MAX_COUNT = 3;
   // Candidates are checked against their text: all of them up to CHECK_ALL, else the best CHECK_TOP.
   const CHECK_ALL = 40, CHECK_TOP = 20;
+  // Without an exact match: parts of at most this many characters of the query are tried, this many pages shown.
+  const PARTIAL_MAX = 30, PARTIAL_RESULTS = 10;
   const inFrame = typeof document !== "undefined";
   let ix = null, latest = 0;
 
@@ -33,7 +36,8 @@
 
   /** Payloads delivered by index scripts, under the file name their content says they came from. */
   const arrived = new Map();
-  const nameOf = p => (p.shard !== undefined ? `g${p.shard}.js` : p.chunk !== undefined ? `t${p.chunk}.js` : "manifest.js");
+  const nameOf = p => (p.shard !== undefined ? `g${p.shard}.js` : p.chunk !== undefined ? `t${p.chunk}.js`
+    : p.info !== undefined ? `i${p.info}.js` : "manifest.js");
   self.__hb = payload => { arrived.set(nameOf(payload), payload); };
 
   /** A script tag per file, loaded in parallel (the shim's importScripts cannot report a missing file). */
@@ -110,22 +114,38 @@
       at > 0 && at + m.length < all.length && re.latin.test(all[at - 1]) && re.latin.test(all[at + m.length]) ? " " : ""
     ));
     const strip = s => s.replace(re.edge, "");
-    const key = s => strip(squeeze(fold(s)).trim()).toLowerCase();
-    return { fold, squeeze, strip, key, space: new RegExp(n.space) };
+    const separators = new Set(n.separators || ""), dashes = new Set(n.dashes || "");
+    const [kanaFrom, kanaTo] = n.katakana || ["", ""];
+    /**
+     * Lower case without the marks a reader may leave out (中黒, hyphens; a dash after katakana is the long
+     * vowel), and where each kept character stood in the text (search.py matchable).
+     */
+    const matchable = text => {
+      const low = text.toLowerCase();
+      let lower = "";
+      const map = [];
+      for (let i = 0; i < low.length; i++) {
+        let c = low[i];
+        if (dashes.has(c) && i > 0 && low[i - 1] >= kanaFrom && low[i - 1] <= kanaTo) c = "ー";
+        else if (separators.has(c)) continue;
+        lower += c;
+        map.push(i);
+      }
+      map.push(low.length);
+      return { lower, map };
+    };
+    const key = s => matchable(strip(squeeze(fold(s)).trim())).lower;
+    return { fold, squeeze, strip, key, matchable, space: new RegExp(n.space) };
   }
 
-  /** The worker's view of the manifest: pages, entity names and synonyms, keyed like queries. */
+  /**
+   * The worker's view of the manifest: how many pages, where each text chunk starts, entity names and synonyms,
+   * keyed like queries. Titles, locations and labels of pages are loaded with the results that show them (infoFor).
+   */
   function prepare(manifest, base) {
     const norm = normaliser(manifest.normalise);
-    const docs = manifest.docs.map(([location, title, chunk]) => ({
-      location, title, titleLower: title.toLowerCase(), titleHtml: esc(title), chunk,
-    }));
-    const byLocation = new Map(docs.map((d, i) => [d.location, i]));
     const entities = new Map();
-    for (const [location, names] of manifest.entities) {
-      const [page, anchor] = location.split("#");
-      const doc = byLocation.get(page);
-      if (doc === undefined) continue;
+    for (const [doc, anchor, names] of manifest.entities) {
       for (const name of names) {
         const k = norm.key(name);
         if (!entities.has(k)) entities.set(k, []);
@@ -143,7 +163,11 @@
       add(canonical, aliases);
       for (const a of aliases) add(a, [canonical]);
     }
-    return { ...norm, base, docs, shards: manifest.shards, entities, synonyms, texts: new Map(), material: null };
+    return {
+      ...norm, base, docs: new Map(), pages: manifest.pages, chunkStarts: decode(manifest.chunks), infoSize: manifest.infoPages,
+      kinds: manifest.kinds, special: manifest.special, shards: manifest.shards, entities, synonyms, texts: new Map(),
+      material: null,
+    };
   }
 
   /**
@@ -169,12 +193,13 @@
     const list = [...pages];
     const texts = new Map(list.map(([, p], d) => {
       const text = norm.squeeze(norm.fold(p.parts.join(" ").normalize("NFKC"))).trim();
-      return [d, { text, lower: text.toLowerCase(), sections: [], breaks: [] }];
+      return [d, { text, ...norm.matchable(text), sections: [], breaks: [], aux: [] }];
     }));
-    const docsOut = list.map(([location, p]) => ({
-      location, title: p.title, titleLower: p.title.toLowerCase(), titleHtml: esc(p.title), chunk: -1,
-    }));
-    return { ...norm, base: null, docs: docsOut, shards: 0, entities: new Map(), synonyms: new Map(), texts, material: true };
+    const shown = new Map(list.map(([location, p], d) => [d, {
+      location, title: p.title, titleLower: norm.matchable(p.title).lower, titleHtml: esc(p.title), kind: "", meta: "",
+    }]));
+    const special = Object.fromEntries(list.map(([location], d) => [location, d]));
+    return { ...norm, base: null, docs: shown, special, shards: 0, entities: new Map(), synonyms: new Map(), texts, material: true };
   }
 
   const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -184,7 +209,7 @@
   function parse(query) {
     const terms = [];
     for (const raw of ix.fold(query).split(ix.space)) {
-      const t = ix.strip(raw).toLowerCase();
+      const t = ix.matchable(ix.strip(raw)).lower;
       if (t && !terms.includes(t)) terms.push(t);
     }
     const phrase = ix.key(query);
@@ -254,11 +279,32 @@
    * show a separator at the block ends instead.
    */
   async function loadTexts(docIds) {
-    const missing = [...new Set(docIds.filter(d => !ix.texts.has(d)).map(d => ix.docs[d].chunk))];
+    const missing = [...new Set(docIds.filter(d => !ix.texts.has(d)).map(chunkOf))];
     const chunks = await Promise.all(missing.map(c => file(`t${c}.js`)));
     for (const chunk of chunks)
-      for (const [d, text, sections, breaks] of chunk.docs)
-        if (!ix.texts.has(d)) ix.texts.set(d, { text, lower: text.toLowerCase(), sections, breaks });
+      for (const [d, text, sections, breaks, aux] of chunk.docs)
+        if (!ix.texts.has(d)) ix.texts.set(d, { text, ...ix.matchable(text), sections, breaks, aux });
+  }
+
+  /** The text chunk holding a page: the last chunk that starts at or before it. */
+  function chunkOf(d) {
+    let lo = 0, hi = ix.chunkStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ix.chunkStarts[mid] <= d) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Location, title and labels of some pages, loading the info files that hold them. */
+  async function infoFor(docIds) {
+    const missing = [...new Set(docIds.filter(d => !ix.docs.has(d)).map(d => Math.floor(d / ix.infoSize)))];
+    const files = await Promise.all(missing.map(n => file(`i${n}.js`)));
+    for (const { info, docs } of files)
+      docs.forEach(([location, title, kind, meta], k) => ix.docs.set(info * ix.infoSize + k, {
+        location, title, titleLower: ix.matchable(title).lower, titleHtml: esc(title), kind: ix.kinds[kind] || "", meta,
+      }));
   }
 
   function count(lower, needle, at) {
@@ -267,16 +313,28 @@
     return n;
   }
 
-  /** Every occurrence of the needles in [from, to), merged into non-overlapping ranges. */
-  function hitsIn(lower, needles, from, to) {
+  /** The first position of the matchable form at or after text offset t (``map`` is ascending). */
+  function lowerAt(map, t) {
+    let lo = 0, hi = map.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (map[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Every occurrence of the needles in the text range [from, to), as merged text ranges. */
+  function hitsIn(m, needles, from, to) {
+    const a = lowerAt(m.map, from), b = lowerAt(m.map, to);
+    const part = m.lower.slice(a, b);
     const hits = [];
-    const part = lower.slice(from, to);
     for (const needle of needles) {
       if (!needle) continue;
       for (let at = part.indexOf(needle); at >= 0; at = part.indexOf(needle, at + 1))
-        hits.push([from + at, Math.min(from + at + needle.length, to)]);
+        hits.push([m.map[a + at], Math.min(m.map[a + at + needle.length - 1] + 1, to)]);
     }
-    hits.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    hits.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
     const merged = [];
     for (const h of hits) {
       const last = merged[merged.length - 1];
@@ -307,16 +365,49 @@
     return out + piece(pos, to);
   }
 
-  /** An escaped excerpt of a page around a position, matches marked, within [start, end). */
+  /**
+   * Where a snippet of [start, end) is cut from: the first match in running text; a match in a table or a
+   * list of links (theme chips, facts: search.py aux ranges) only when the page has no other.
+   */
+  function bestAt(page, needles, start, end) {
+    const hits = hitsIn(page, needles, start, end);
+    const aux = page.aux;
+    const inAux = t => {
+      for (let i = 0; i + 1 < aux.length; i += 2) if (t >= aux[i] && t < aux[i + 1]) return true;
+      return false;
+    };
+    const prose = hits.find(([s]) => !inAux(s));
+    return (prose || hits[0] || [start])[0];
+  }
+
+  /**
+   * An escaped excerpt of a page: the sentence holding position ``at`` (from the sentence or block before it to
+   * the end of its own), cut to SNIPPET_BEFORE/SNIPPET_AFTER characters around it, matches marked, within [start, end).
+   */
   function snippet(page, needles, at, start, end) {
-    const from = Math.max(start, at - SNIPPET_BEFORE);
-    const to = Math.min(end, at + SNIPPET_AFTER);
-    const hits = hitsIn(page.lower, needles, from, to);
-    return `<p>${from > start ? "…" : ""}${mark(page.text, hits, from, to, page.breaks)}${to < end ? "…" : ""}</p>`;
+    const cuts = new Set(page.breaks);
+    const floor = Math.max(start, at - SNIPPET_BEFORE), ceil = Math.min(end, at + SNIPPET_AFTER);
+    let from = at, to = at;
+    while (from > floor && !cuts.has(from) && !SENTENCE_END.includes(page.text[from - 1])) from--;
+    while (to < ceil && !(to > at && cuts.has(to))) {
+      to++;
+      if (to > at + 1 && SENTENCE_END.includes(page.text[to - 1])) break;
+    }
+    const hits = hitsIn(page, needles, from, to);
+    const before = from === floor && from > start ? "…" : "", after = to === ceil && to < end ? "…" : "";
+    return `<p>${before}${mark(page.text, hits, from, to, page.breaks)}${after}</p>`;
   }
 
   function title(text, needles) {
-    return mark(text, hitsIn(text.toLowerCase(), needles, 0, text.length), 0, text.length);
+    return mark(text, hitsIn(ix.matchable(text), needles, 0, text.length), 0, text.length);
+  }
+
+  /** A result's heading: what it is (自治体, テーマ, 記事 …), its title, and a municipality's prefecture and size. */
+  function labelled(doc, titleHtml, partOf = "") {
+    const kind = doc.kind ? `<span class="hb-result-kind">${esc(doc.kind)}</span> ` : "";
+    const part = partOf ? `<span class="hb-result-partial">一部一致「${esc(partOf)}」</span> ` : "";
+    const meta = doc.meta ? ` <span class="hb-result-meta">${esc(doc.meta)}</span>` : "";
+    return part + kind + titleHtml + meta;
   }
 
   /** The entity pages (and anchors) named exactly by the query or one of its terms. */
@@ -373,7 +464,7 @@
 
   /** Score a page: terms matched, whole phrase, entity's own page, title, frequency. */
   function score(q, d, m, entity) {
-    const doc = ix.docs[d];
+    const doc = ix.docs.get(d);
     let s = 10 * m.matched / q.terms.length + (m.phrase ? 20 : 0) + (m.original ? 3 : 0) + m.occurrences;
     if (m.found.some(v => doc.titleLower === v)) s += 30;
     else if (m.found.some(v => doc.titleLower.includes(v))) s += 15;
@@ -396,6 +487,7 @@
       const cands = await candidates(needles);
       for (const [needle, docs] of cands) found.set(needle, new Set(docs));
       pool = [...new Set([...cands.values()].flat())].sort((a, b) => a - b);
+      await infoFor(pool);
     }
     const first = pool.map(d => {
       const m = matchDoc(q, d, found);
@@ -421,22 +513,22 @@
       for (let i = 0; i < secs.length && secs[i][2] <= at; i++) found = i;
       return found;
     };
-    const picked = new Map();
+    const picked = new Set();
     for (const [i, [anchor]] of secs.entries())
-      if (r.anchors.has(anchor)) picked.set(i, null);
+      if (r.anchors.has(anchor)) picked.add(i);
     for (const v of r.m.found)
       for (let at = page.lower.indexOf(v); at >= 0 && picked.size < MAX_SECTIONS; at = page.lower.indexOf(v, at + v.length)) {
-        const s = sectionOf(at);
-        if (s >= 0 && (!picked.has(s) || picked.get(s) === null)) picked.set(s, at);
+        const s = sectionOf(page.map[at]);
+        if (s >= 0) picked.add(s);
       }
     const items = [];
-    for (const [i, at] of picked) {
+    for (const i of picked) {
       const [anchor, heading, offset] = secs[i];
       const stop = i + 1 < secs.length ? secs[i + 1][2] : end;
       items.push({
-        location: `${ix.docs[r.d].location}#${anchor}`,
+        location: `${ix.docs.get(r.d).location}#${anchor}`,
         title: title(heading, r.m.found),
-        text: snippet(page, r.m.found, at === null ? offset : at, offset, stop),
+        text: snippet(page, r.m.found, bestAt(page, r.m.found, offset, stop), offset, stop),
         score: r.anchors.has(anchor) ? r.score : r.score / 2,
         terms: r.m.terms,
       });
@@ -444,25 +536,93 @@
     return items.slice(0, MAX_SECTIONS);
   }
 
+  /** One result: the page (labelled) with its best snippet, and, near the top, its matching sections. */
+  function present(r, n, partOf = "") {
+    const doc = ix.docs.get(r.d), page = r.text ? ix.texts.get(r.d) : null;
+    // Pages not checked against their text (far down a long list) show their title alone.
+    if (!page)
+      return [{ location: doc.location, title: labelled(doc, doc.titleHtml, partOf), text: "", score: r.score, terms: r.m.terms }];
+    const head = {
+      location: doc.location,
+      title: labelled(doc, title(doc.title, r.m.found), partOf),
+      text: snippet(page, r.m.found, bestAt(page, r.m.found, 0, page.text.length), 0, page.text.length),
+      score: r.score,
+      terms: r.m.terms,
+    };
+    return n < SECTION_DOCS && !partOf ? [head, ...sections(r, page)] : [head];
+  }
+
+  const HAN = "\\p{sc=Han}々〆", KANA = "\\p{sc=Katakana}ー";
+  const RUN = new RegExp(`[${HAN}]+|\\p{sc=Hiragana}+|[${KANA}]+|[\\p{L}\\p{N}]+|[^\\p{L}\\p{N}]+`, "gu");
+  const COMPOUND = new RegExp(`^(?:[${HAN}]+|[${KANA}]+)$`, "u"), WORDLESS = /^(?:\p{sc=Hiragana}+|[^\p{L}\p{N}]+)$/u;
+
+  /**
+   * The parts of a query that may match when the whole does not, longest first: runs of one script joined (not
+   * starting or ending in kana particles or punctuation), and any two or more characters inside a kanji or
+   * katakana compound (電子申請 → 電子, 申請). Latin words stay whole.
+   */
+  function subPhrases(phrase) {
+    const runs = phrase.slice(0, PARTIAL_MAX).match(RUN) || [];
+    const out = new Set();
+    for (let i = 0; i < runs.length; i++)
+      for (let j = i; j < runs.length; j++)
+        if (!WORDLESS.test(runs[i]) && !WORDLESS.test(runs[j])) out.add(runs.slice(i, j + 1).join(""));
+    for (const run of runs)
+      if (COMPOUND.test(run))
+        for (let a = 0; a < run.length; a++) for (let b = a + 2; b <= run.length; b++) out.add(run.slice(a, b));
+    out.delete(phrase);
+    return [...out].filter(p => p.length >= 2).sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
+  }
+
+  /** Where else to look, when nothing matches: pages of this site (the finder only if the site has one). */
+  const SUGGESTIONS = [
+    ["glossary.html", "用語集で調べる", "用語の意味と言い換え、その用語が出てくるページが分かります。"],
+    ["finder.html", "似た自治体から探す", "人口規模・地域・テーマから、自分の団体に近い事例を探せます。"],
+  ];
+
+  /**
+   * Nothing holds the query: say so first, then the pages holding its longest parts that do match (labelled as
+   * partial), and where else to look. The notice links to テーマ一覧.
+   */
+  async function noMatch(query, q) {
+    const parts = [];
+    let length = 0;
+    for (const sub of subPhrases(q.phrase)) {
+      if (parts.length && sub.length < length) break;
+      const ranked = await rank(parse(sub));
+      if (ranked.length) {
+        parts.push([sub, ranked]);
+        length = sub.length;
+      }
+    }
+    const shown = parts.map(([sub]) => `「${esc(sub)}」`).join("");
+    const notice = {
+      location: "themes/index.html",
+      title: `<span class="hb-search-notice">「${esc(query.trim())}」に一致するページはありません</span>`,
+      text: parts.length
+        ? `<p>下は、語の一部 ${shown} を含むページです(一部一致)。テーマ一覧・用語集からも探せます。</p>`
+        : "<p>言い換えて検索するか、テーマ一覧・用語集から探してください。</p>",
+      score: 0, terms: {},
+    };
+    const seen = new Set(), results = [];
+    for (const [sub, ranked] of parts)
+      for (const r of ranked)
+        if (!seen.has(r.d) && results.length < PARTIAL_RESULTS) {
+          seen.add(r.d);
+          results.push(present(r, results.length, sub));
+        }
+    const more = SUGGESTIONS.filter(([location]) => location in ix.special).map(([location, heading, text]) => [{
+      location, title: `<span class="hb-search-suggestion">${esc(heading)}</span>`, text: `<p>${esc(text)}</p>`, score: 0, terms: {},
+    }]);
+    return [[notice], ...results, ...more];
+  }
+
   async function search(query) {
     const q = parse(query);
     if (!q.terms.length) return { items: [] };
     const ranked = await rank(q);
-    const items = ranked.map((r, n) => {
-      const doc = ix.docs[r.d], page = r.text ? ix.texts.get(r.d) : null;
-      // Pages not checked against their text (far down a long list) show their title alone.
-      if (!page)
-        return [{ location: doc.location, title: doc.titleHtml, text: "", score: r.score, terms: r.m.terms }];
-      const head = {
-        location: doc.location,
-        title: title(doc.title, r.m.found),
-        text: snippet(page, r.m.found, Math.max(r.m.first, 0), 0, page.text.length),
-        score: r.score,
-        terms: r.m.terms,
-      };
-      return n < SECTION_DOCS ? [head, ...sections(r, page)] : [head];
-    });
-    return { items };
+    if (!ranked.length && q.phrase) return { items: await noMatch(query, q) };
+    return { items: ranked.map((r, n) => present(r, n)) };
   }
 
   async function setup(data) {
