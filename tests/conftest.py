@@ -132,10 +132,11 @@ MINI = ROOT / "tests" / "fixtures" / "mini"
 
 
 def copy_mini(dest: Path) -> Path:
-    """A small, stable content tree (tests/fixtures/mini) plus the official code list."""
+    """A small, stable content tree (tests/fixtures/mini) plus the official code list, census and town halls."""
     shutil.copytree(MINI, dest, dirs_exist_ok=True)
     (dest / "data").mkdir(exist_ok=True)
-    shutil.copy2(ROOT / "data" / "local-governments.csv", dest / "data" / "local-governments.csv")
+    for name in ("local-governments.csv", "population-2020.csv", "offices.csv"):  # the code list and what joins it
+        shutil.copy2(ROOT / "data" / name, dest / "data" / name)
     for name in ("mkdocs.yml", "overrides"):
         src = ROOT / name
         if src.is_dir():

@@ -18,9 +18,11 @@ EDIT_LINK = re.compile(r'<a href="([^"]*)" title="([^"]*)" class="md-content__bu
 
 @pytest.fixture(scope="module")
 def edit_base(handbook_root: Path) -> str:
-    """repo_url + edit_uri exactly as mkdocs.yml declares them (read in the built copy: MkDocs wants docs_dir to exist)."""
+    """edit_uri exactly as mkdocs.yml declares it, a full URL (no repo_url: issue 28) (read in the built copy: MkDocs
+    wants docs_dir to exist)."""
     config = load_config(str(handbook_root / "mkdocs.yml"))
-    return f"{config['repo_url'].rstrip('/')}/{config['edit_uri'].strip('/')}/"
+    assert not config["repo_url"] and config["edit_uri"].startswith("https://github.com/")
+    return f"{config['edit_uri'].rstrip('/')}/"
 
 
 def edit_links(html_path: Path) -> list[tuple[str, str]]:

@@ -146,7 +146,7 @@ def subpath_url(site_dir: Path, site_url: str, tmp_path_factory: pytest.TempPath
 def test_site_works_under_a_sub_path(page, subpath_url: str) -> None:  # type: ignore[no-untyped-def]
     failed: list[str] = []
     origin = "{0.scheme}://{0.netloc}/".format(urlsplit(subpath_url))
-    # Only the site's own files count: the hosted header asks api.github.com for the repository's facts.
+    # Only the site's own files count here (tests/test_finder.py checks that nothing else is asked for).
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 and r.url.startswith(origin) else None)
     page.on("requestfailed", lambda r: failed.append(f"failed {r.url}") if r.url.startswith(origin) else None)
 

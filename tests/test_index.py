@@ -29,7 +29,7 @@ def test_events_and_groupings(mini_root: Path) -> None:
     ix = generate(mini_root).index
     assert [e.text for e in ix.events_by_municipality["bandai"]] == ["推進室を設置"]
     assert ix.municipalities_by_prefecture == {"福島県": ("bandai",), "東京都": ("akishima",)}
-    assert ix.municipalities_by_size == {"5千人未満": ("bandai",), "人口不明": ("akishima",)}
+    assert ix.municipalities_by_size == {"5千人未満": ("bandai",), "10万〜30万人": ("akishima",)}
 
 
 def test_real_handbook_every_theme_pair_is_in_both_directions(handbook_root: Path) -> None:
@@ -67,3 +67,11 @@ def test_related_bodies_are_the_six_best_scores_ties_in_order(theme_count: int) 
         expected = [(bodies[j].id, tuple(t for t in taken[bodies[j].id] if t in taken[a.id]),
                      a.size_band == bodies[j].size_band != UNKNOWN_BAND) for j in ranked[:6]]
         assert [(r.municipality, r.shared_themes, r.same_size) for r in related[a.id]] == expected, a.id
+
+
+def test_a_theme_lists_who_did_what_first(mini_root: Path) -> None:
+    ix = generate(mini_root).index
+    first = ix.first_event("counter", "bandai")
+    assert first is not None and first.text == "推進室を設置"
+    assert ix.first_event("counter", "akishima") is None
+    assert ix.by_first_event("counter", ("akishima", "bandai")) == ["bandai", "akishima"]  # dated first, then the rest

@@ -30,7 +30,23 @@ def test_municipalities_sorted_by_reading_and_size_band(mini_root: Path) -> None
     hb = generate(mini_root).handbook
     assert list(hb.municipalities) == ["akishima", "bandai"]
     assert hb.municipalities["bandai"].size_band == "5千人未満"
-    assert hb.municipalities["akishima"].size_band == "人口不明"
+    # 昭島市's YAML gives no population: the 2020 census does (issue 28), so it has a band.
+    assert hb.municipalities["akishima"].size_band == "10万〜30万人"
+
+
+def test_every_body_has_its_census_population_joined_by_code(mini_root: Path) -> None:
+    hb = generate(mini_root).handbook
+    assert len(hb.local_governments) == 1788
+    bandai = hb.municipalities["bandai"]
+    assert (bandai.census.population, bandai.census.date, bandai.census.source) == (3332, "2020-10-01", "令和2年国勢調査 人口速報集計")
+    assert bandai.population is not None and bandai.population.value == 3400  # the article's own figure stays
+    niseko = hb.local_governments["013951"]
+    assert (niseko.name, niseko.kind, niseko.region, niseko.census.population, niseko.size_band) == (
+        "ニセコ町", "町", "北海道", 5077, "5千〜3万人")
+    assert niseko.position == (42.80480026, 140.6875294)
+    futaba = hb.local_governments["075469"]  # nobody counted in 2020 (evacuation order)
+    assert futaba.census.population is None and futaba.size_band == "人口不明"
+    assert hb.local_governments["010006"].kind == "都道府県"
 
 
 def test_quote_attributed_to_the_speakers_town(mini_root: Path) -> None:

@@ -108,7 +108,7 @@ def test_a_theme_many_bodies_took_up_lists_them_by_prefecture(mini_root: Path, m
             "[小さな町の窓口改革](../articles/mini-article.md)\n  {: #m-bandai }\n") in page
     assert "研修から始めた。" not in page  # key points stay on the body's and the article's pages
     assert page.split("## 取り組んだ自治体")[0] == detailed.split("## 取り組んだ自治体")[0]
-    assert "\n## 団体を特定しない記事\n\n- [国の窓口改革](../articles/national.md)\n\n## 関連するテーマ\n" in page
+    assert "\n## 団体を特定しない記事\n\n- [国の窓口改革](../articles/national.md)\n\n## 関連するテーマ {: #related-themes }\n" in page
     assert page.split("## 関連する")[1:] == detailed.split("## 関連する")[1:]
 
 

@@ -86,6 +86,19 @@ class CrossIndex:
         return (self.key_points_by_theme_municipality.get(key, ()), self.quotes_by_theme_municipality.get(key, ()),
                 self.events_by_theme_municipality.get(key, ()), self.articles_by_theme_municipality.get(key, ()))
 
+    def first_event(self, theme: str, municipality: str) -> TimelineEvent | None:
+        """The earliest dated event tying this body to this theme: what it did first (None: no dated event)."""
+        events = self.events_by_theme_municipality.get((theme, municipality), ())
+        return min(events, key=lambda e: date_order(e.date)) if events else None
+
+    def by_first_event(self, theme: str, municipalities: tuple[str, ...]) -> list[str]:
+        """The bodies that took a theme up, the one with the earliest dated event first; those without one keep their
+        order after them (a theme page's 'who did what first')."""
+        def key(mid: str) -> tuple[int, str]:
+            first = self.first_event(theme, mid)
+            return (0, date_order(first.date)) if first else (1, "")
+        return sorted(municipalities, key=key)
+
     def cell(self, municipality: str, theme: str) -> int:
         """Matrix weight: the evidence items (key points, quotes, events) naming this body and this theme (0: none)."""
         return self.cells.get((municipality, theme), 0)

@@ -23,6 +23,10 @@ from generator.errors import Problems
 CONTENT_DIR = "content"
 SEEDS_DIR = "seeds"
 REGISTRY_PATH = "data/local-governments.csv"
+CENSUS_PATH = "data/population-2020.csv"
+"""令和2年国勢調査 人口速報集計 (2020-10-01): every body's population, by code (``Registered.population``)."""
+OFFICES_PATH = "data/offices.csv"
+"""localgovjp (Code for FUKUI, CC0): each body's town hall position, by code (``Registered.position``)."""
 MAX_FILE_BYTES = 2_000_000
 StrPath = str | Path
 """A path as a string or a ``Path``: the load reads 12,000 files at national scale, and making a ``Path`` for each (joining,
@@ -47,6 +51,10 @@ class Registered:
     prefecture: str
     name: str
     reading: str
+    population: int | None = None
+    """The 2020 census count (``CENSUS_PATH``); None where nobody was counted (双葉町) or the row is missing."""
+    position: tuple[float, float] | None = None
+    """(latitude, longitude) of the town hall or prefectural office (``OFFICES_PATH``)."""
 
 
 @dataclass(frozen=True)
@@ -257,12 +265,35 @@ def load_registry(root: Path, problems: Problems) -> dict[str, Registered]:
     if missing:
         problems.error(REGISTRY_PATH, 1, "(ファイル)", f"列 {', '.join(missing)} がありません(1 行目は見出しの行にしてください)")
         return {}
+    census = _reference_rows(root, CENSUS_PATH, ("code", "population"), problems, "人口(令和2年国勢調査)の一覧")
+    offices = _reference_rows(root, OFFICES_PATH, ("code", "lat", "lng"), problems, "庁舎の位置の一覧")
     registry: dict[str, Registered] = {}
     for row in rows:
         name = row["name"] or row["prefecture"]
         reading = row["name_kana"] or row["prefecture_kana"]
-        registry[row["code"]] = Registered(row["code"], row["prefecture"], name, reading)
+        count = census.get(row["code"], {}).get("population") or ""
+        office = offices.get(row["code"])
+        position = (float(office["lat"]), float(office["lng"])) if office and office["lat"] and office["lng"] else None
+        registry[row["code"]] = Registered(row["code"], row["prefecture"], name, reading,
+                                           int(count) if count.isdigit() else None, position)
     return registry
+
+
+def _reference_rows(root: Path, rel: str, columns: tuple[str, ...], problems: Problems, what: str) -> dict[str, dict[str, str]]:
+    """A reference table joined to the code list by 団体コード (population, town hall positions): rows by code."""
+    path = root / rel
+    if not path.exists():
+        problems.error(rel, 1, "(ファイル)", f"{what}がありません")
+        return {}
+    text = read_text_file(root, path, problems)
+    if text is None:
+        return {}
+    rows = csv.DictReader(io.StringIO(text))
+    missing = [c for c in columns if c not in (rows.fieldnames or ())]
+    if missing:
+        problems.error(rel, 1, "(ファイル)", f"列 {', '.join(missing)} がありません(1 行目は見出しの行にしてください)")
+        return {}
+    return {row["code"]: row for row in rows}
 
 
 def load(root: Path, problems: Problems) -> Sources:

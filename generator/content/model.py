@@ -9,27 +9,88 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from generator.content import schema
-from generator.content.load import SeedText
+from generator.content.load import Registered, SeedText
 from generator.content.rights import LICENCES, Licence
 from generator.content.text import kana_sort_key, normalise_display
-from generator.content.validate import Entry, Validated, body_numbers, quote_municipality, sole_municipality
+from generator.content.validate import Entry, Validated, body_numbers, kind_from_name, quote_municipality, sole_municipality
 
 BlockKind = Literal["heading", "para", "item"]
 _LIST_MARK = re.compile(r"^(?:[\u2460-\u2473]|・|■|□|●|◆|\d{1,2}\.|\d{1,2}月\s|[-•]\s)")
 
 SIZE_BANDS = ("都道府県", "5千人未満", "5千〜3万人", "3万〜10万人", "10万〜30万人", "30万人以上", "人口不明")
 
+CENSUS_SOURCE = "令和2年国勢調査 人口速報集計"
+"""How the site cites ``data/population-2020.csv`` (総務省統計局、表1-1、e-Stat 統計表ID 0003433219)."""
+CENSUS_DATE = "2020-10-01"
+REGIONS = ((1, 1, "北海道"), (2, 7, "東北"), (8, 14, "関東"), (15, 23, "中部"), (24, 30, "近畿"), (31, 35, "中国"),
+           (36, 39, "四国"), (40, 47, "九州・沖縄"))
+"""地方 by prefecture number (the first two digits of a 団体コード), as the content's ``region`` names them."""
+
+
+def region_of(code: str) -> str:
+    """The 地方 of a body, from its prefecture number."""
+    number = int(code[:2])
+    return next(name for first, last, name in REGIONS if first <= number <= last)
+
+
+def band_of(kind: str, population: int | None) -> str:
+    """Population band (``SIZE_BANDS``) of a body: prefectures are a band of their own, an unknown count is 人口不明."""
+    if kind == "都道府県":
+        return SIZE_BANDS[0]
+    if population is None:
+        return SIZE_BANDS[-1]
+    for limit, band in ((5_000, SIZE_BANDS[1]), (30_000, SIZE_BANDS[2]), (100_000, SIZE_BANDS[3]), (300_000, SIZE_BANDS[4])):
+        if population < limit:
+            return band
+    return SIZE_BANDS[5]
+
 
 @dataclass(frozen=True)
 class Population:
+    """A population figure as an article states it (約 and all): shown as what the article said, never as the count."""
+
     value: int
     as_of: str | None
     source: str
     article: str | None
+
+
+@dataclass(frozen=True)
+class Census:
+    """A body's population in the 2020 census (``CENSUS_SOURCE``, ``CENSUS_DATE``): the figure bands and peers use."""
+
+    population: int | None
+    """None where no resident was counted (双葉町, under an evacuation order in 2020)."""
+    date: str = CENSUS_DATE
+    source: str = CENSUS_SOURCE
+
+
+@dataclass(frozen=True)
+class LocalGovernment:
+    """One of the 1,788 bodies of the official list, covered or not: what the finder and the map know of each."""
+
+    code: str
+    name: str
+    reading: str
+    prefecture: str
+    kind: str
+    region: str
+    census: Census
+    position: tuple[float, float] | None
+
+    @property
+    def size_band(self) -> str:
+        return band_of(self.kind, self.census.population)
+
+
+def local_government(r: Registered) -> LocalGovernment:
+    """A row of the official list with its census count, kind and 地方."""
+    kind = "都道府県" if r.code[2:5] == "000" else (kind_from_name(r.name) or "市")
+    return LocalGovernment(r.code, r.name, r.reading, r.prefecture, kind, region_of(r.code), Census(r.population), r.position)
 
 
 @dataclass(frozen=True)
@@ -46,11 +107,20 @@ class Municipality:
     source_path: str
     reviewed: str | None = None
     """When its content was last checked (YYYY-MM-DD), or None (``content/review.py``)."""
+    census: Census | None = None
+    """The 2020 census population (``Census``); ``population`` is what an article said, kept as it said it."""
 
     @property
     def sort_key(self) -> str:
         """五十音順 by reading."""
         return kana_sort_key(self.reading)
+
+    @property
+    def counted(self) -> int | None:
+        """The population that bands and peers use: the census count, else the article's figure."""
+        if self.census is not None and self.census.population is not None:
+            return self.census.population
+        return self.population.value if self.population else None
 
     @property
     def area_code(self) -> str:
@@ -60,15 +130,7 @@ class Municipality:
     @property
     def size_band(self) -> str:
         """Population band used by the 人口規模別 index and for 'similar size'."""
-        if self.kind == "都道府県":
-            return "都道府県"
-        if self.population is None:
-            return "人口不明"
-        v = self.population.value
-        for limit, band in ((5_000, SIZE_BANDS[1]), (30_000, SIZE_BANDS[2]), (100_000, SIZE_BANDS[3]), (300_000, SIZE_BANDS[4])):
-            if v < limit:
-                return band
-        return SIZE_BANDS[5]
+        return band_of(self.kind, self.counted)
 
 
 @dataclass(frozen=True)
@@ -267,6 +329,8 @@ class Handbook:
     glossary: dict[str, GlossaryTerm]
     organisations: dict[str, Organisation]
     people: dict[str, Person]
+    local_governments: dict[str, LocalGovernment] = field(default_factory=dict)
+    """All 1,788 bodies of the official list by code, in code order (the finder and the map)."""
     synonyms: tuple[tuple[str, ...], ...] = ()
     """Search synonyms (content/synonyms.yaml): each group's words find one another."""
 
@@ -314,7 +378,9 @@ def build_model(v: Validated) -> Handbook:
     munis = sorted(
         (Municipality(m.model.id, m.model.name, m.model.reading, m.model.kind, m.model.prefecture, m.model.code,
                       Population(**m.model.population.model_dump()) if m.model.population else None,
-                      m.model.region, m.model.summary, m.source.path, m.model.reviewed) for m in v.municipalities),
+                      m.model.region, m.model.summary, m.source.path, m.model.reviewed,
+                      Census(v.registry[m.model.code].population) if m.model.code in v.registry else None)
+         for m in v.municipalities),
         key=lambda m: (m.sort_key, m.id),
     )
     articles = sorted((_article(a, v.seeds[a.model.seed], people_raw) for a in v.articles), key=lambda a: a.id)
@@ -345,5 +411,6 @@ def build_model(v: Validated) -> Handbook:
         glossary={g.id: g for g in glossary},
         organisations={o.id: o for o in orgs},
         people={p.id: p for p in people},
+        local_governments={code: local_government(r) for code, r in sorted(v.registry.items())},
         synonyms=tuple(tuple(g.model.words) for g in v.synonyms),
     )

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import PurePosixPath
 from typing import Any, Generic, TypeVar
@@ -94,6 +94,8 @@ class Validated:
     organisations: tuple[Entry[schema.Organisation], ...]
     people: tuple[Entry[schema.Person], ...]
     seeds: dict[str, SeedText]
+    registry: dict[str, Registered] = field(default_factory=dict)
+    """The official list of all bodies with their census population and town hall (``load.Registered``)."""
     synonyms: tuple[Entry[schema.SynonymGroup], ...] = ()
 
 
@@ -625,6 +627,7 @@ def check_files(sources: Sources, problems: Problems) -> tuple[Validated, Invali
                                           schema.Organisation, problems, invalid["organisation"])),
         people=tuple(_list_entries(docs["people.yaml"], schema.PeopleFile, "people", schema.Person, problems, invalid["person"])),
         seeds=sources.seeds,
+        registry=sources.registry,
         synonyms=tuple(_list_entries(docs["synonyms.yaml"], schema.SynonymsFile, "synonyms", schema.SynonymGroup,
                                      problems, set())),
     )

@@ -19,9 +19,9 @@ from generator.pages.mdsyntax import ATTR_LIST, FRONT_MATTER, MD_LINK_OPEN, RAW_
 
 PRINT_PAGE = "print.md"
 PDF_NAME = "jichitai-dx-handbook.pdf"
-LEFT_OUT = frozenset({"index.md", "review.md"})
+LEFT_OUT = frozenset({"index.md", "review.md", "finder.md"})
 """The top page explains the screen (search box, tooltips); the print view has its own cover. The 要確認 list is for
-editors at the screen, not for the managers the PDF is printed for."""
+editors at the screen, not for the managers the PDF is printed for; the finder is a form."""
 MAX_CHARS = 2_000_000
 """Beyond this much Markdown (about 4 times the handbook of 2026) one page and one PDF stop being readable
 and MkDocs needs minutes for the page: the print view then keeps the lists and indexes only."""

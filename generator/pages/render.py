@@ -19,13 +19,15 @@ from markupsafe import Markup
 
 from generator.content import review
 from generator.content.index import CrossIndex, TimelineEvent
-from generator.content.model import SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Rights, Theme
+from generator.content.model import CENSUS_SOURCE, SIZE_BANDS, Article, Block, GlossaryTerm, Handbook, Municipality, Rights, Theme
 from generator.content.rights import LICENCES
 from generator.content.text import seireki, wareki
-from generator.pages import a11y, escape, feed, opendata, paging, printview
+from generator.pages import a11y, escape, feed, finder, opendata, paging, printview
 from generator.pages.paths import NAMES, entity_page
 
 UNKNOWN = "不明"
+OFFLINE_ZIP = "jichitai-dx-handbook-offline.zip"
+"""The offline copy as the site serves it (``publish/offline.py`` copies the archive there, next to the PDF)."""
 MATRIX_COLUMNS = 30
 """Above this many bodies the matrix turns: one row per body (grouped by prefecture), one column per theme."""
 MATRIX_TABLE_ROWS = 20
@@ -333,13 +335,14 @@ def _environment() -> jinja2.Environment:
         seireki=lambda d: escape.markdown(seireki(d)) if d else Markup(UNKNOWN),
         wareki=lambda d: escape.markdown(wareki(d)) if d else Markup(""),
         num=lambda n: Markup(f"{n:,}"),
-        population=lambda m: Markup(f"{m.population.value:,}人") if m.population else Markup(UNKNOWN),
+        population=lambda m: Markup(f"{m.counted:,}人") if m.counted is not None else Markup(UNKNOWN),
         or_unknown=lambda v: escape.markdown(v) if v else Markup(UNKNOWN),
         lookup=lambda ids, table: [table[i] for i in ids],
         names=lambda entities: "、".join([e.name for e in entities]),
     )
     env.globals.update(body=article_body, rights=rights_line, edited_note=edited_note, reviewed_line=reviewed_line,
-                       newest=feed.newest, day_label=lambda d: escape.markdown(day_label(d)))
+                       newest=feed.newest, day_label=lambda d: escape.markdown(day_label(d)),
+                       census_source=Markup(CENSUS_SOURCE), offline_zip=OFFLINE_ZIP, map_links=finder.MAP_LINKS)
     return env
 
 
@@ -399,7 +402,9 @@ class Renderer:
     def jobs(self) -> list[Job]:
         """Every template page of the handbook (template, path, context) in a fixed order."""
         hb = self.hb
-        out: list[Job] = [("home.md.j2", "index.md", {}), ("municipalities.md.j2", "municipalities/index.md", {})]
+        japan = finder.map_svg(hb, "index.md")  # the top page and the finder are both at the root: one map serves both
+        out: list[Job] = [("home.md.j2", "index.md", {"map": japan}), ("municipalities.md.j2", "municipalities/index.md", {}),
+                          ("finder.md.j2", finder.FINDER_PAGE, {"map": japan})]
         out += [("municipality.md.j2", entity_page("municipality", m.id), {"m": m}) for m in hb.municipalities.values()]
         out.append(("themes.md.j2", "themes/index.md", {}))
         out += [self._theme_job(t) for t in hb.themes.values()]
@@ -441,6 +446,7 @@ class Renderer:
         site_url = self.site.get("url", "")
         pages += [Page(f"data/{name}", content) for name, content in opendata.render(self.hb, self.ix, site_url).items()]
         pages.append(Page(feed.FEED, feed.render(self.hb, site_url)))
+        pages.append(Page(finder.DATA_SCRIPT, finder.data_script(self.hb, self.ix)))
         sections = printview.sections((p.path, p.content) for p in pages if isinstance(p.content, str))
         pdf_name = Markup(printview.PDF_NAME)
         return [*pages, self.page("print.md.j2", printview.PRINT_PAGE, sections=sections, pdf_name=pdf_name)]

@@ -1,9 +1,9 @@
-"""Stage after MkDocs: the offline copy (a zip in ``dist/``) and the PDF that the top page offers.
+"""Stage after MkDocs: the offline copy (a zip in ``dist/`` and in the site) and the PDF that the top page offers.
 
 The offline copy is a second MkDocs build of the same Markdown with Material's offline plugin on
-and without ``site_url`` and ``repo_url``: no canonical links to the hosted site, no GitHub star
-counter fetched from api.github.com, search index inlined as a script. The iframe-worker shim that
-makes search run from file:// comes from node_modules (never unpkg.com), and the PDF is printed from
+and without ``site_url`` and the edit links: no canonical links to the hosted site, search index inlined as a
+script (no copy sets ``repo_url``: Material would fetch the repository's stars from api.github.com on every page).
+The iframe-worker shim that makes search run from file:// comes from node_modules (never unpkg.com), and the PDF is printed from
 the offline copy's print view, so printing needs no server and no network either.
 """
 
@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.pages.printview import PDF_NAME, PRINT_PAGE
+from generator.pages.render import OFFLINE_ZIP
 from generator.pages.write import new_folder
 from generator.publish.pdf import print_to_pdf
 
 DIST_DIR = Path("dist")
-ARCHIVE_NAME = "jichitai-dx-handbook-offline.zip"
+ARCHIVE_NAME = OFFLINE_ZIP
 ARCHIVE_ROOT = "jichitai-dx-handbook"
 SHIM_SOURCE = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_TARGET = "assets/javascripts/iframe-worker/shim.js"
@@ -97,6 +98,7 @@ def package(root: Path, site: Path, build_site: SiteBuilder, progress: Progress)
             (offline / name).unlink(missing_ok=True)
         archive = root / DIST_DIR / ARCHIVE_NAME
         size = write_archive(offline, archive)
+        shutil.copyfile(archive, site / ARCHIVE_NAME)  # トップ and the open-data page link it, as they link the PDF
         progress(f"オフライン版: {archive.relative_to(root)} ({size / 1_000_000:.1f} MB)")
         return Packaged(archive, size, pdf_bytes)
     finally:

@@ -99,8 +99,9 @@ _BLOCK = frozenset(
     "header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
 )
 _SKIPPED = frozenset({"script", "style", "svg", "template", "noscript"})
-# Furniture, not text: the headings' and the paragraphs' permalinks (¶, ¶7) and the edit button.
-_SKIPPED_CLASSES = frozenset({"headerlink", "md-content__button", "hb-para-link"})
+# Furniture, not text: the headings' and the paragraphs' permalinks (¶, ¶7), the edit button, and (issue 28) the jump list
+# under a title, the map and the finder's form.
+_SKIPPED_CLASSES = frozenset({"headerlink", "md-content__button", "hb-para-link", "hb-jump", "hb-map", "hb-finder"})
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
