@@ -39,13 +39,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.path == "/slow":
                 time.sleep(2)
             time.sleep(0.05)  # long enough for two requests at once to overlap
-            code = {"/ok": 200, "/gone": 404, "/head-refused": 405 if self.command == "HEAD" else 200}.get(self.path, 500)
-            self.send_response(code)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
         finally:
+            # Before answering: once the client has its answer it may rightly ask the next thing.
             with cls.lock:
                 cls.busy -= 1
+        code = {"/ok": 200, "/gone": 404, "/head-refused": 405 if self.command == "HEAD" else 200}.get(self.path, 500)
+        self.send_response(code)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     do_HEAD = _answer
     do_GET = _answer

@@ -179,7 +179,8 @@ def test_query_markup_is_never_interpreted(http_box: SearchBox) -> None:
     assert page.locator(".md-search-result img").count() == 0
     missing = page.locator(".md-search-result__terms del").all_inner_texts()
     assert '<img' not in missing and "img" in missing, "missing terms are shown as text"
-    assert http_box.search("<b>存在しない</b>") == ["themes/index.html", "glossary.html"]  # the notice, a suggestion
+    # the notice, then where else to look
+    assert http_box.search("<b>存在しない</b>") == ["themes/index.html", "glossary.html", "finder.html"]
     assert page.locator(".md-search-result b").count() == 0
     assert "「<b>存在しない</b>」に一致するページはありません" in page.locator(".md-search-result__item").first.inner_text()
     assert page.evaluate("() => window.__xss") is None
@@ -194,15 +195,14 @@ def test_a_query_loads_only_its_part_of_the_index_from_the_site(browser: Any, ht
         box.open(http_url)
         seen: list[str] = []
         box.page.on("request", lambda request: seen.append(request.url))
-        box.search("磐梯町")
+        box.search("窓口改革プロジェクト")
         prefix = f"{http_url}search/{index.name}/"
         assert seen and all(url.startswith(prefix) for url in seen), seen
         names = {url.removeprefix(prefix) for url in seen}
-        assert any(n.startswith("g") for n in names) and any(n.startswith("t") for n in names), names
+        assert {n[0] for n in names} == {"g", "i", "t"}, names  # grams, the pages' titles, the texts to check
         assert len(names) < len(list(index.iterdir())) / 2, "一つの検索で索引の半分以上を読まない"
         seen.clear()
-        for query in ("磐梯", "磐梯町"):
-            box.search(query)
+        box.search("窓口改革プロジェクト")  # the same query again (the box is cleared first)
         assert seen == [], "読み込んだ索引ファイルは再利用する"
     finally:
         context.close()

@@ -320,6 +320,14 @@ class Person:
 
 
 @dataclass(frozen=True)
+class SynonymGroup:
+    """Words staff use for the same thing, and why the handbook treats them alike (shown on the glossary page)."""
+
+    words: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Handbook:
     """The whole curated corpus, each mapping sorted the way readers browse it."""
 
@@ -331,7 +339,7 @@ class Handbook:
     people: dict[str, Person]
     local_governments: dict[str, LocalGovernment] = field(default_factory=dict)
     """All 1,788 bodies of the official list by code, in code order (the finder and the map)."""
-    synonyms: tuple[tuple[str, ...], ...] = ()
+    synonyms: tuple[SynonymGroup, ...] = ()
     """Search synonyms (content/synonyms.yaml): each group's words find one another."""
 
 
@@ -412,5 +420,5 @@ def build_model(v: Validated) -> Handbook:
         organisations={o.id: o for o in orgs},
         people={p.id: p for p in people},
         local_governments={code: local_government(r) for code, r in sorted(v.registry.items())},
-        synonyms=tuple(tuple(g.model.words) for g in v.synonyms),
+        synonyms=tuple(SynonymGroup(tuple(g.model.words), g.model.reason) for g in v.synonyms),
     )

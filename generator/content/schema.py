@@ -472,7 +472,7 @@ class SynonymGroup(Strict):
     """Words municipal staff use for the same thing: searching one finds pages with any (content/synonyms.yaml)."""
 
     words: list[ShortText] = Field(min_length=2, description="同じものを指す語(2 語以上)。どれで検索しても、ほかの語を含むページも見つかる")
-    reason: ShortText = Field(description="同じものとして扱う理由(1 行。レビューする人のため。サイトには出ません)")
+    reason: ShortText = Field(description="同じものとして扱う理由(1 行。用語集のページに語と並べて表示します)")
 
 
 class SynonymsFile(Strict):

@@ -576,8 +576,8 @@ def _strings(data: Any) -> Iterable[str]:
 
 
 def _check_synonyms(v: Validated, sources: Sources, problems: Problems) -> None:
-    """A synonym group must lead somewhere (one of its words occurs in the content), and a word belongs to one group:
-    otherwise a search for it finds nothing, or a reviewer cannot tell which group it follows."""
+    """A synonym group should lead somewhere (one of its words occurs in the content: a warning, which ``--strict`` and
+    CI turn into failure), and a word belongs to one group (an error): a reviewer could not tell which it follows."""
     text = "\n".join(loose_key(s) for name, docs in sources.documents.items() if name != "synonyms.yaml"
                      for doc in docs for s in _strings(doc.data))
     first: dict[str, tuple[str, int]] = {}
@@ -585,8 +585,8 @@ def _check_synonyms(v: Validated, sources: Sources, problems: Problems) -> None:
         keys = [loose_key(w) for w in g.model.words]
         if not any(k and k in text for k in keys):
             shown = "・".join(f"「{w}」" for w in g.model.words)
-            problems.error(g.source.path, g.line("words"), field_name((*g.where, "words")),
-                           f"{shown}のどれもハンドブックの内容にありません(検索しても何も見つからない同義語です)")
+            problems.warning(g.source.path, g.line("words"), field_name((*g.where, "words")),
+                             f"{shown}のどれもハンドブックの内容にありません(検索しても何も見つからない同義語です)")
         for i, (word, key) in enumerate(zip(g.model.words, keys, strict=True)):
             if key in first and first[key] != (g.source.path, g.line("words")):
                 path, line = first[key]

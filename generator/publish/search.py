@@ -691,7 +691,8 @@ def write_index(site: Path, hb: Handbook, locations: Iterable[str], site_name: s
     material = json.loads(stub_path.read_text(encoding="utf-8")) if stub_path.exists() else {}
     pages, found = read_pages(site, list(locations), site_name)
     labels = {p.location: page_label(p.location, hb) for p in pages}
-    files = {name: content.encode("utf-8") for name, content in index_files(pages, entities(hb), found, labels, hb.synonyms).items()}
+    made = index_files(pages, entities(hb), found, labels, [g.words for g in hb.synonyms])
+    files = {name: content.encode("utf-8") for name, content in made.items()}
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name] + b"\0")
