@@ -18,4 +18,6 @@ fi
 if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; fi
 .venv/bin/ruff check generator tests benchmarks
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+# Two worker processes (pytest-xdist): the browser, MkDocs and Java tests keep both cores busy; one process takes
+# longer than the 10 minutes CI allows the suite.
+.venv/bin/python -m pytest -n 2 "$@"
