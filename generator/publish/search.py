@@ -101,7 +101,8 @@ _BLOCK = frozenset(
 _SKIPPED = frozenset({"script", "style", "svg", "template", "noscript"})
 # Furniture, not text: the headings' and the paragraphs' permalinks (¶, ¶7), the edit button, and (issue 28) the jump list
 # under a title, the map and the finder's form.
-_SKIPPED_CLASSES = frozenset({"headerlink", "md-content__button", "hb-para-link", "hb-jump", "hb-map", "hb-finder"})
+_SKIPPED_CLASSES = frozenset({"headerlink", "md-content__button", "hb-para-link", "hb-jump", "hb-map", "hb-finder",
+                              "hb-synonyms"})
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
