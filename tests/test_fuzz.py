@@ -44,7 +44,7 @@ import typing
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, get_args, get_origin
@@ -459,17 +459,36 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Work]:
 
 @pytest.fixture(scope="module")
 def checks(work: Work) -> Futures:
-    """Every refused copy checked, in the pool: what ``-m "not browser"`` runs of this file."""
+    """Every refused copy checked in the pool as its test asks (``OnDemand``): what ``-m "not browser"`` runs here."""
     if not work.checks:
-        work.checks = {name: work.pool.submit(_check, work.preps[name], work.base / f"c{i:02d}") for i, name in enumerate(IDS)}
+        work.checks = OnDemand(IDS, lambda name: work.pool.submit(_check, work.preps[name], work.base / f"c{IDS.index(name):02d}"))
     return work.checks
+
+
+class OnDemand(dict[str, "concurrent.futures.Future[Prepared]"]):
+    """Work on the payloads, each submitted to the pool when a test first asks for it, with the next one in ``order``
+    beside it (so one runs while the browser checks the one before). Under pytest-xdist each worker then does only the
+    payloads of the tests it runs; submitting all of them up front made both workers build all 22."""
+
+    def __init__(self, order: Sequence[str], submit: Callable[[str], concurrent.futures.Future[Prepared]]) -> None:
+        super().__init__()
+        self.order = list(order)
+        self.submit = submit
+
+    def __missing__(self, name: str) -> concurrent.futures.Future[Prepared]:
+        at = self.order.index(name)
+        for wanted in self.order[at : at + 2]:
+            if wanted not in self:
+                self[wanted] = self.submit(wanted)
+        return self[name]
 
 
 @pytest.fixture(scope="module")
 def builds(work: Work) -> Futures:
-    """Every payload built, in the pool, the control first: the browser tests take each as it is done."""
+    """Every payload built in the pool as the browser tests need it (``OnDemand``), the control first."""
     if not work.builds:
-        work.builds = {name: work.pool.submit(_build, work.preps[name]) for name in (CONTROL, *IDS)}
+        work.builds = OnDemand((CONTROL, *IDS), lambda name: work.pool.submit(_build, work.preps[name]))
+        work.builds[CONTROL]  # starts the control build, and the first payload's beside it
     return work.builds
 
 
