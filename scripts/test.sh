@@ -18,6 +18,5 @@ fi
 if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; fi
 .venv/bin/ruff check generator tests benchmarks
 .venv/bin/mypy
-# Two worker processes (pytest-xdist): one process takes longer than the 10 minutes CI allows the suite. Work
-# stealing, because a few files (the fuzz test's 22 builds) are much longer than the rest.
-.venv/bin/python -m pytest -n 2 --dist worksteal "$@"
+# Two worker processes (pytest-xdist): one process takes longer than the 10 minutes CI allows the suite.
+.venv/bin/python -m pytest -n 2 "$@"
