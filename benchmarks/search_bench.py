@@ -331,20 +331,27 @@ def downloaded(site: Path, base: str, urls: list[str]) -> int:
     return sum((site / rel).stat().st_size for rel in paths if (site / rel).is_file())
 
 
-def throttled_first_result(site: Path, browser: Any, query: str) -> tuple[str, float, int, int]:
-    """A reader on a slow line: open the top page, open the search, type ``query``; milliseconds from navigation to
-    the first result, and the bytes received by then (all, and the search index's)."""
-    with serve(site, ThrottledHandler) as base:
-        context = browser.new_context(locale="ja-JP")
+@contextmanager
+def recorded_box(browser: Any, base: str) -> Iterator[tuple[SearchBox, list[str]]]:
+    """A search box in a fresh browser context, and the URLs of every request it finished (for the bytes a reader got)."""
+    context = browser.new_context(locale="ja-JP")
+    try:
         page = context.new_page()
         requested: list[str] = []
         page.on("requestfinished", lambda r: requested.append(r.url))
-        box = SearchBox(page, base)
+        yield SearchBox(page, base), requested
+    finally:
+        context.close()
+
+
+def throttled_first_result(site: Path, browser: Any, query: str) -> tuple[str, float, int, int]:
+    """A reader on a slow line: open the top page, open the search, type ``query``; milliseconds from navigation to
+    the first result, and the bytes received by then (all, and the search index's)."""
+    with serve(site, ThrottledHandler) as base, recorded_box(browser, base) as (box, requested):
         started = time.perf_counter()
         box.open(base + "index.html", timeout=120_000)
         box.search(query)
         elapsed = (time.perf_counter() - started) * 1000
-        context.close()
     index = [u for u in requested if "/search/" in u]
     return query, elapsed, downloaded(site, base, requested), downloaded(site, base, index)
 
@@ -356,14 +363,9 @@ def measure(label: str, hb: Handbook, site: Path, docs: Path, browser: Any, arti
     queries = derive_queries(hb, site, articles)
     if limit and len(queries) > limit:
         queries = queries[:: -(-len(queries) // limit)]
-    with opened(site, file_url) as base:
-        context = browser.new_context(locale="ja-JP")
-        page = context.new_page()
-        requested: list[str] = []
-        page.on("requestfinished", lambda r: requested.append(r.url))
-        box = SearchBox(page, base)
+    with opened(site, file_url) as base, recorded_box(browser, base) as (box, requested):
         box.open(base + "index.html")
-        timing = page.evaluate(
+        timing = box.page.evaluate(
             "() => [window.__searchReady, performance.getEntriesByType('navigation')[0].loadEventEnd]"
         )
         ready, loaded = timing
@@ -383,7 +385,6 @@ def measure(label: str, hb: Handbook, site: Path, docs: Path, browser: Any, arti
                 entity_count += 1
                 top3 += all(p in got[: max(3, len(q.entity_pages))] for p in q.entity_pages)
         times = [box.latency(q.text) for q in queries]
-        context.close()
     files = index_files(site)
     manifest = next(f for f in files if f.name == "manifest.js")
     return Figures(

@@ -39,7 +39,7 @@ from pathlib import Path
 from generator.content.model import Handbook
 from generator.content.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_display
 from generator.pages import escape
-from generator.pages.paths import entity_of, entity_page, html_of
+from generator.pages.paths import NAMES, entity_of, entity_page, html_of
 from generator.pages.printview import PRINT_PAGE
 from generator.publish import cores
 
@@ -409,8 +409,9 @@ def entities(hb: Handbook) -> list[Entity]:
     return out
 
 
-KINDS = ("自治体", "テーマ", "記事", "用語集", "索引", "ページ")
-"""What a result is, shown on it: a municipality, theme or article page, the glossary, an index, another page."""
+KINDS = (*NAMES.values(), "用語集", "索引", "ページ")
+"""What a result is, shown on it: a municipality, theme or article page (``paths.NAMES``), the glossary, an index,
+another page."""
 
 
 def page_label(location: str, hb: Handbook) -> tuple[int, str]:
@@ -419,11 +420,11 @@ def page_label(location: str, hb: Handbook) -> tuple[int, str]:
     if entity is not None:
         kind, ident = entity
         if kind == "municipality" and (m := hb.municipalities.get(ident)) is not None:
-            return 0, "都道府県" if m.kind == "都道府県" else f"{m.prefecture}・{m.size_band}"
-        return ("municipality", "theme", "article").index(kind), ""
+            return KINDS.index(NAMES[kind]), "都道府県" if m.kind == "都道府県" else f"{m.prefecture}・{m.size_band}"
+        return KINDS.index(NAMES[kind]), ""
     if location.startswith("glossary"):
-        return 3, ""
-    return (4 if location.startswith("indexes/") else 5), ""
+        return KINDS.index("用語集"), ""
+    return KINDS.index("索引" if location.startswith("indexes/") else "ページ"), ""
 
 
 def synonym_groups(ents: Iterable[Entity]) -> list[list[str]]:
@@ -675,7 +676,8 @@ def index_files(pages: Sequence[PageText], ents: list[Entity], found: Mapping[in
     files = {"manifest.js": script(manifest)}
     files.update((f"g{i}.js", _escape_surrogates(script({"shard": i, "grams": grams_}))) for i, grams_ in enumerate(sharded))
     for n in range(0, len(pages), INFO_DOCS):
-        info = [[p.location, p.title, *(labels or {}).get(p.location, (5, ""))] for p in pages[n : n + INFO_DOCS]]
+        other = (KINDS.index("ページ"), "")
+        info = [[p.location, p.title, *(labels or {}).get(p.location, other)] for p in pages[n : n + INFO_DOCS]]
         files[f"i{n // INFO_DOCS}.js"] = script({"info": n // INFO_DOCS, "docs": info})
     for c, docs in enumerate(groups):
         texts = [[d, pages[d].text, [[s.anchor, s.title, u16] for s, u16 in zip(pages[d].sections, u16_offsets(

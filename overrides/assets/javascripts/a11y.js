@@ -91,8 +91,9 @@
   var meta = dialog.querySelector(".md-search-result__meta");
   var results = dialog.querySelector(".md-search-result__list");
   if (!meta || !results) return;
+  var RESULT_STOPS = ".md-search-result__link, .md-search-result__more > summary";
   function stops() {
-    var all = dialog.querySelectorAll("input.md-search__input, button[type=reset], .md-search-result__link, .md-search-result__more > summary");
+    var all = dialog.querySelectorAll("input.md-search__input, button[type=reset], " + RESULT_STOPS);
     return [].filter.call(all, function (el) {
       var closed = el.closest("details:not([open])");  // its content keeps a box in Chromium but takes no focus
       return el.getClientRects().length > 0 && (!closed || (el.tagName === "SUMMARY" && el.parentElement === closed));
@@ -121,7 +122,7 @@
   // A search with no exact match answers with a notice first (handbook-search.js): Material would count it as a
   // result ("3件見つかりました"); the count line says what happened instead.
   new MutationObserver(function () {
-    var stopsInside = results.querySelectorAll(".md-search-result__link, .md-search-result__more > summary");
+    var stopsInside = results.querySelectorAll(RESULT_STOPS);
     [].forEach.call(stopsInside, function (el) {
       el.setAttribute("tabindex", "0");
     });

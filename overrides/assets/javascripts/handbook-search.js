@@ -423,7 +423,8 @@
   }
 
   /**
-   * What a page holds of the query: per term the first variant found (-1: none), the phrase.
+   * What a page holds of the query: per term the first variant found, the phrase, how often (where snippets
+   * start is bestAt's choice).
    * With a page's text the answer is exact; without it, it comes from the gram index.
    */
   function matchDoc(q, d, found) {
@@ -434,7 +435,7 @@
       return c && c.has(d) ? 0 : -1;
     };
     const terms = {}, hit = [];
-    let matched = 0, first = -1, original = false, occurrences = 0, phrase = false;
+    let matched = 0, original = false, occurrences = 0, phrase = false;
     q.terms.forEach((term, i) => {
       terms[term] = false;
       for (const [j, v] of q.termVariants[i].entries()) {
@@ -444,7 +445,6 @@
         terms[term] = true;
         hit.push(v);
         original = original || j === 0;
-        if (first < 0 || at < first) first = at;
         if (page) occurrences = Math.max(occurrences, count(page.lower, v, at));
         break;
       }
@@ -455,11 +455,10 @@
         if (at < 0) continue;
         phrase = true;
         hit.unshift(v);
-        first = at;
         break;
       }
     }
-    return { matched, first, original, occurrences, phrase, found: hit, terms };
+    return { matched, original, occurrences, phrase, found: hit, terms };
   }
 
   /** Score a page: terms matched, whole phrase, entity's own page, title, frequency. */
