@@ -8,8 +8,9 @@ Usage::
 The corpus is written once by this checkout's ``benchmarks/corpus.py``; every build gets a fresh copy of it (with
 the side's own ``mkdocs.yml``, ``overrides/``, ``data/`` …) and runs ``python -m generator --root DIR build --strict``
 (and ``--no-package`` where the side has it) in its own process, with the side as cwd and PYTHONPATH and the side's
-``.venv/bin/python`` if it has one. Nothing is imported from either side: wall time, CPU time and peak RSS are
-measured from outside (``os.wait4``), so the two sides need not share a ``run.py``. Stage times come from what the
+``.venv/bin/python`` if it has one. Nothing is imported from either side: wall time and CPU time are
+measured from outside (``os.wait4``) and peak RSS as the sum over the build's process tree (``memory.TreeMemory``), so
+the two sides need not share a ``run.py``. Stage times come from what the
 side prints: the generator's seconds are those until it says ``MkDocs:`` (Python's start-up included), MkDocs' are
 the seconds it prints after ``サイト:``; a side that prints neither gets "—".
 """
@@ -33,6 +34,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.corpus import PROFILES, RIGHTS, WRITERS, copy_support  # noqa: E402
+from benchmarks.memory import TreeMemory  # noqa: E402
 
 MKDOCS_SECONDS = re.compile(r"サイト: .*\((?:MkDocs )?([\d.]+) 秒\)")
 
@@ -81,8 +83,9 @@ def measure(label: str, side: Path, command: list[str], root: Path) -> Run:
     proc = subprocess.Popen(command, cwd=side, env=side_env(side), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
     assert proc.stderr is not None
-    lines = [(time.perf_counter() - started, line.rstrip("\n")) for line in proc.stderr]
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    with TreeMemory(proc.pid) as memory:
+        lines = [(time.perf_counter() - started, line.rstrip("\n")) for line in proc.stderr]
+        _pid, status, usage = os.wait4(proc.pid, 0)
     total = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
@@ -91,7 +94,7 @@ def measure(label: str, side: Path, command: list[str], root: Path) -> Run:
     generator_s = next((t for t, line in lines if "MkDocs:" in line), None)
     mkdocs_s = next((float(m.group(1)) for _t, line in lines if (m := MKDOCS_SECONDS.search(line))), None)
     pages = sum(1 for _ in (root / "site").rglob("*.html"))
-    return Run(label, total, generator_s, mkdocs_s, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, pages)
+    return Run(label, total, generator_s, mkdocs_s, usage.ru_utime + usage.ru_stime, memory.peak_mb, pages)
 
 
 def fmt(value: float | None, digits: int = 2) -> str:

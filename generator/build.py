@@ -9,6 +9,7 @@ PDF and the offline copy have all succeeded, so a failed build never replaces a 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import gc
 import os
@@ -68,6 +69,11 @@ class Generated:
                                                 "theme": self.handbook.themes, "article": self.handbook.articles}
         found = tables[kind].get(ident)
         return found.source_path if found is not None else None
+
+    def written(self) -> Generated:
+        """This result once its pages are on disk: the same paths, without the text (empty). MkDocs and the search read
+        the files, and at national scale the text is a third of the build's memory, which they can use instead."""
+        return dataclasses.replace(self, pages=[Page(p.path, "") for p in self.pages])
 
 
 def quiet(_: str) -> None:
@@ -145,13 +151,15 @@ def build_site(root: Path, generated: Generated, out: Path, extra_env: Mapping[s
 def build(root: Path, *, strict: bool = False, progress: Progress = quiet, site: bool = True,
           package: bool = True) -> Generated:
     """Generate the handbook and, unless ``site`` is false, build and swap in ``site/`` (and, unless
-    ``package`` is false, the PDF in it and the offline zip in ``dist/``)."""
+    ``package`` is false, the PDF in it and the offline zip in ``dist/``). The result's pages are paths only: their
+    text is in ``build/docs``."""
     with locked(root):
         remove_leftovers(root)
         if site and package:  # what the PDF needs is checked before minutes of MkDocs, not after
             pdf.check_ready()
         generated = generate(root, strict=strict, progress=progress)
         stats = write_docs(root, generated)
+        generated = generated.written()
         progress(f"書き込み: 更新 {stats.written}、変更なし {stats.unchanged}、削除 {stats.removed}")
         if site:
             publish(root, generated, package, progress)

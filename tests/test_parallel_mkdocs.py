@@ -127,3 +127,15 @@ def test_small_sites_keep_one_process(mini_root: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv(parallel_site.JOBS_ENV, "two")
     with pytest.raises(ValueError, match="1 以上の整数"):
         parallel_site.jobs(mini_root / DOCS_DIR)
+
+
+def test_large_sites_split_into_an_even_number_of_bounded_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(parallel_site.JOBS_ENV, raising=False)
+    monkeypatch.setattr(parallel_site, "PART_BYTES", 1_000)
+    for n in range(parallel_site.SPLIT_MIN_PAGES):
+        (tmp_path / f"p{n}.md").write_text("x" * 9 + "\n", encoding="utf-8")  # 4,000 bytes in all
+    assert parallel_site.jobs(tmp_path) == 4
+    (tmp_path / "big.md").write_text("x" * 2_010, encoding="utf-8")  # 6,010 bytes: 7 parts of 1,000, rounded up to 8
+    assert parallel_site.jobs(tmp_path) == 8
+    monkeypatch.setattr(parallel_site, "PART_BYTES", 100_000)
+    assert parallel_site.jobs(tmp_path) == 2

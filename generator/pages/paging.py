@@ -208,7 +208,10 @@ def _numbered_intro(intro: str, number: int, total: int) -> str:
 
 
 def relink(pages: list[Page], splits: dict[str, Split]) -> list[Page]:
-    """Point links at the part holding their anchor, and rebase the links of parts 2.. (one folder deeper)."""
+    """Point links at the part holding their anchor, and rebase the links of parts 2.. (one folder deeper).
+
+    The list is rewritten in place, each page as it is relinked: at national scale the pages are the build's largest
+    data, and a second list would hold the old and the new text of every relinked page at once."""
     if not splits:
         return pages
     names = sorted({posixpath.basename(p) for p in splits}, key=len, reverse=True)
@@ -218,14 +221,12 @@ def relink(pages: list[Page], splits: dict[str, Split]) -> list[Page]:
     # not every link with a Python call each. Parts 2.. moved one folder deeper: every link is rebased.
     to_split = re.compile(MD_LINK_OPEN + "(" + split_file + r'#[^()\s"]*)' + _LINK_TITLE)
     to_split_or_own = re.compile(MD_LINK_OPEN + "((?:" + split_file + r')?#[^()\s"]*)' + _LINK_TITLE)
-    out: list[Page] = []
-    for path, text in pages:
+    for i, (path, text) in enumerate(pages):
         if isinstance(text, str):
             owner = _owner(path, splits)
             links = to_split if owner is None else to_split_or_own if owner == path else _LINK
-            text = _relink_text(path, text, splits, links)
-        out.append((path, text))
-    return out
+            pages[i] = (path, _relink_text(path, text, splits, links))
+    return pages
 
 
 @functools.lru_cache(maxsize=262_144)

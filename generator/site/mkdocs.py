@@ -1,12 +1,14 @@
-"""Stage 7, site: MkDocs turns the generated Markdown into the static site, strictly, in one or two processes.
+"""Stage 7, site: MkDocs turns the generated Markdown into the static site, strictly, in one process or in parts.
 
-MkDocs renders pages one after another in one process; a national-scale site (thousands of pages) takes twice
-as long as it must on the 2-core machines the handbook is built on. From ``SPLIT_MIN_PAGES`` pages, each of two
-processes runs an ordinary ``mkdocs build --strict`` of the same config plus the hook ``mkdocs_part.py``, which
-renders every other page (and the ``nav`` pages, so both render the same navigation); the second part's pages
-are moved into the first's site and the two sitemaps merged in MkDocs' page order. MkDocs checks anchors only in
-the pages it renders, so a split build leaves links into the other part's pages to the generator, which wrote
-them from validated ids (docs/architecture.md).
+MkDocs renders pages one after another in one process and holds all of them in memory until it writes the site;
+a national-scale site (thousands of pages) would take twice as long as it must on the 2-core machines the
+handbook is built on, and gigabytes. From ``SPLIT_MIN_PAGES`` pages the site is built in parts, two at a time:
+each part is an ordinary ``mkdocs build --strict`` of the same config plus the hook ``mkdocs_part.py``, which
+renders every n-th page (and the ``nav`` pages, so all render the same navigation). There are as many parts as
+``PART_BYTES`` of Markdown need, an even number; the other parts' pages are moved into the first part's site and
+the sitemaps merged in MkDocs' page order. MkDocs checks anchors only in the pages it renders, so a split build
+leaves links into the other parts' pages to the generator, which wrote them from validated ids
+(docs/architecture.md).
 
 A failure becomes diagnostics in the handbook's format: a line about a generated page names the content file it
 was made from, an operating-system error the file MkDocs could not write, in Japanese.
@@ -18,6 +20,7 @@ import errno
 import gzip
 import html
 import json
+import math
 import os
 import re
 import shutil
@@ -32,13 +35,19 @@ from generator.errors import Diagnostic, SettingError
 from generator.pages.write import DOCS_DIR, SITE_DIR, STAGING_PREFIX
 
 JOBS_ENV = "HANDBOOK_MKDOCS_JOBS"
-"""Number of MkDocs processes: ``1`` never splits, ``2`` splits even a small site (tests)."""
+"""Number of MkDocs parts: ``1`` never splits, ``2`` or more splits even a small site (tests)."""
 MAX_JOBS = 32
-"""More MkDocs processes than this is a typo: each pays ~2 s to start, and a 2-core machine gains nothing past 2."""
+"""More MkDocs parts than this is a typo: each pays ~2 s to start."""
+AT_ONCE = 2
+"""Parts running at the same time: the build machines have 2 cores, and each part is busy on one."""
 PART_ENV = "HANDBOOK_MKDOCS_PART"
 REPORT_ENV = "HANDBOOK_MKDOCS_PART_REPORT"
 SPLIT_MIN_PAGES = 400
 """Below this many Markdown pages one process is about as fast (each process pays ~2 s to start)."""
+PART_BYTES = 30_000_000
+"""Markdown per part at most: a part holds its pages in memory until it writes them, about 12 bytes per byte of
+Markdown on top of ~150 MB, so two parts running together stay near 1 GB however large the site
+(benchmarks/README.md)."""
 HOOK = Path(__file__).with_name("mkdocs_part.py")
 SITEMAP = "sitemap.xml"
 _URL_ENTRY = re.compile(r"[ \t]*<url>.*?</url>\n?", re.S)
@@ -91,15 +100,18 @@ def problems(output: str) -> list[str]:
 
 
 def jobs(docs: Path) -> int:
-    """How many MkDocs processes to run: ``HANDBOOK_MKDOCS_JOBS``, else 2 (or the cores) for a large site."""
+    """How many MkDocs parts to build: ``HANDBOOK_MKDOCS_JOBS``, else one for a small site, and for a large one an
+    even number (two run at a time) of at most ``PART_BYTES`` of Markdown each."""
     forced = os.environ.get(JOBS_ENV, "").strip()
     if forced:
         if not re.fullmatch(r"[0-9]{1,6}", forced) or not 1 <= int(forced) <= MAX_JOBS:
             shown = forced if len(forced) <= 20 else forced[:20] + "…"
             raise SettingError(JOBS_ENV, f"MkDocs のプロセス数は 1 以上の整数で指定してください(最大 {MAX_JOBS}。指定された値: {shown})")
         return int(forced)
-    pages = sum(1 for _ in docs.rglob("*.md"))
-    return min(2, os.cpu_count() or 1) if pages >= SPLIT_MIN_PAGES else 1
+    sizes = [page.stat().st_size for page in docs.rglob("*.md")]
+    if len(sizes) < SPLIT_MIN_PAGES:
+        return 1
+    return AT_ONCE * max(1, math.ceil(sum(sizes) / (PART_BYTES * AT_ONCE)))
 
 
 def write_config(root: Path, config: Path) -> Path:
@@ -130,10 +142,13 @@ def build_in_parts(root: Path, config: Path, site_dir: Path, env: Mapping[str, s
 
 
 def _run_parts(config: Path, outs: Sequence[Path], env: Mapping[str, str], work: Path) -> tuple[bool, list[str]]:
-    """Start every part at once, wait for all; whether any failed, and their messages (each line once)."""
+    """Run the parts, ``AT_ONCE`` at a time, in order (they are about the same size, so the oldest finishes first);
+    whether any failed, and their messages (each line once)."""
     procs: list[tuple[subprocess.Popen[str], IO[str]]] = []
     try:
         for k, out in enumerate(outs):
+            if k >= AT_ONCE:
+                procs[k - AT_ONCE][0].wait()
             part_env = dict(env, **{PART_ENV: f"{k}/{len(outs)}", REPORT_ENV: str(work / f"report-{k}.json")})
             handle: IO[str] = open(work / f"log-{k}.txt", "w+", encoding="utf-8")  # closed in finally
             procs.append((subprocess.Popen(mkdocs_command(config, out), cwd=config.parent, env=part_env,
@@ -214,7 +229,7 @@ class MkDocsFailed(Exception):
 
 
 def run_mkdocs(root: Path, site_dir: Path, extra_env: Mapping[str, str], source_of: Callable[[str], str | None]) -> None:
-    """Build the static site from ``build/docs`` into ``site_dir`` with MkDocs, strictly, in one or two processes
+    """Build the static site from ``build/docs`` into ``site_dir`` with MkDocs, strictly, in one process or in parts
     (``source_of``: the content file a generated page was made from, for messages)."""
     env = mkdocs_env(dict(os.environ, **extra_env))
     config = root / "mkdocs.yml"
