@@ -59,7 +59,9 @@ def _nav_paths(items: object) -> Iterator[str]:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Exclude the documentation pages that another part renders."""
+    """Exclude the documentation pages that another part renders and, but in the first part, the static files (the
+    theme's assets, the open data): only the first part's copies are kept, and a national-scale site has 100 MB
+    of them."""
     k, n = _part()
     if n == 1:
         return files
@@ -73,6 +75,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             own.append(file)
         else:
             file.inclusion = InclusionLevel.EXCLUDED
+    if k > 0:
+        for file in files:
+            if not file.is_documentation_page():
+                file.inclusion = InclusionLevel.EXCLUDED
     _state.update(files=files, order=[f.src_uri for f in pages], own=own)
     return files
 
