@@ -45,9 +45,8 @@ REPORT_ENV = "HANDBOOK_MKDOCS_PART_REPORT"
 SPLIT_MIN_PAGES = 400
 """Below this many Markdown pages one process is about as fast (each process pays ~2 s to start)."""
 PART_BYTES = 30_000_000
-"""Markdown per part at most: a part holds its pages in memory until it writes them, about 12 bytes per byte of
-Markdown on top of ~150 MB, so two parts running together stay near 1 GB however large the site
-(benchmarks/README.md)."""
+"""Markdown per part at most: a part holds its pages in memory until it writes them, so bounding a part's Markdown
+bounds its memory however large the site grows (benchmarks/README.md has the measured figures)."""
 HOOK = Path(__file__).with_name("mkdocs_part.py")
 SITEMAP = "sitemap.xml"
 _URL_ENTRY = re.compile(r"[ \t]*<url>.*?</url>\n?", re.S)
