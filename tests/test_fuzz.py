@@ -11,11 +11,15 @@ For each payload of ``tests/fuzz_payloads.py``:
   an ``on*`` attribute or a javascript:/data:/vbscript: URL, show a title in a tooltip as markup, add script-capable
   elements, request anything off the origin, or lose the page's title or
   edit button; the payload must be readable as text where the field is shown.
+  Eight payloads share a build, each in a copy of the fixture's entities of its own (a group, see GROUPS): a problem
+  on a page only its group shows is its own, and a problem on a page all groups share (or a failed build) is traced
+  by building each payload of that build alone among harmless tags.
 * every position the schema refuses (ids, dates, readings, URLs that are not http(s), …) gets it in a second copy,
   and ``python -m generator check`` must fail with a Japanese ``path:line: field:`` message for each, no traceback.
 
-A control run puts a distinct harmless tag in every position: it proves the harness sees clean pages as clean and
-tells, for each page, which fields it shows (what the visibility checks rely on).
+A control run puts a distinct harmless tag in every position of every group: it proves the harness sees clean pages as
+clean and tells, for each page, which fields of which group it shows (what the visibility checks and the attribution
+rely on).
 
 FUZZ_ALL_PAGES=1 reopens pages identical to the control's; FUZZ_GENERATOR_ROOT=DIR builds with another checkout's
 generator (e.g. ``git archive <commit> generator | tar -x -C DIR``), to see what the test catches there.
@@ -33,6 +37,7 @@ import functools
 import hashlib
 import http.server
 import io
+import itertools
 import os
 import re
 import subprocess
@@ -265,6 +270,122 @@ def mini_documents() -> dict[str, tuple[type[BaseModel], str, Any]]:
     return docs
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# 2b. Groups: several payloads share a build, each in copies of the fixture's entities of its own.
+
+GROUPS = 8
+"""Payloads per build. Each payload gets a group: a copy of every entity of the fixture, its ids suffixed (``bandai-3``;
+group 0 is the fixture itself), other real municipalities of the same prefecture and kind, a seed of its own. An
+entity's page then shows one group only, so what happens there is that payload's doing; the pages all groups share
+(lists, indexes, glossary, print) show them all, and a problem there is traced by building each payload of that build
+alone among the control's tags (ALONE). The 22 payloads make three builds, where a build and its page loads for each
+took most of the suite's time. At most 10: the top page lists the 10 newest articles (新着), and an eleventh would miss
+that list; 16 bodies stay well under the matrix's 30 columns, whose layout changes above them (generator/pages/render.py)."""
+
+
+DISTINCT = {"themes.name": UNIQUE["themes.name"],
+            "synonyms.synonyms[].words[]": "同じ語は 1 つのまとまりにしか書けない(validate._check_synonyms)"}
+"""Fields whose text must differ between groups: where a payload cannot go (the schema refuses it there), the fixture's
+text stays, with the group's number after it."""
+
+
+@functools.cache
+def glossary_names() -> tuple[str, ...]:
+    """The fixture's glossary terms and aliases, longest first: what the generator marks up wherever a text holds it."""
+    terms = mini_documents()["content/glossary.yaml"][2]["terms"]
+    return tuple(sorted({n for t in terms for n in (t["term"], *t.get("aliases", []))}, key=len, reverse=True))
+
+
+def own_names(text: str, group: int) -> str:
+    """The fixture's text as group ``group`` writes it: each glossary name with the group's number after its first
+    character (``B3PR``). A payload that cannot be a term leaves the fixture's term in its group; the term then marks
+    up that group's texts (its seed's BPR), as in a build of its own, and no other group's, which hold no such name."""
+    for name in glossary_names() if group else ():
+        text = text.replace(name, f"{name[0]}{group}{name[1:]}")
+    return text
+
+
+def suffix(group: int) -> str:
+    """What group ``group`` appends to every id and to its seed's name: nothing for group 0, the fixture itself."""
+    return f"-{group}" if group else ""
+
+
+def seed_name(group: int) -> str:
+    return SEED.replace(".txt", f"{suffix(group)}.txt")
+
+
+def _get(data: Any, loc: tuple[str | int, ...]) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
+
+
+@functools.cache
+def fixture_ids() -> frozenset[str]:
+    """Every id the fixture defines, the only values its references hold."""
+    return frozenset(_get(data, p.loc) for doc, (model, prefix, data) in mini_documents().items()
+                     for p in _positions(model, data, doc, prefix) if p.loc[-1] == "id")
+
+
+@functools.cache
+def stand_ins(mid: str) -> tuple[dict[str, str], ...]:
+    """Real municipalities like the fixture's ``mid`` (same prefecture, so same region, and same kind), for the groups
+    after the first: name, reading, prefecture and code must agree with data/local-governments.csv (KEEP)."""
+    data = mini_documents()[f"content/municipalities/{mid}.yaml"][2]
+    with open(ROOT / "data" / "local-governments.csv", encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["prefecture"] == data["prefecture"] and r["name"].endswith(data["kind"])
+                and r["code"] != data["code"]]
+    assert len(rows) >= GROUPS - 1, f"too few municipalities like {mid} for {GROUPS} groups"
+    return tuple({"name": r["name"], "reading": r["name_kana"], "prefecture": r["prefecture"], "code": r["code"]}
+                 for r in rows[:GROUPS - 1])
+
+
+@functools.cache
+def group_documents(group: int) -> dict[str, tuple[type[BaseModel], str, Any]]:
+    """The fixture's YAML as group ``group`` writes it, by path. Group 0 is the fixture; the others rename every id and
+    every reference to one, stand in other municipalities, read their own seed and write the fixture's texts with
+    ``own_names`` (and DISTINCT). A file of lists (glossary.yaml, …) holds only the group's entries here: ``merged``
+    puts the groups together."""
+    if group == 0:
+        return mini_documents()
+    docs: dict[str, tuple[type[BaseModel], str, Any]] = {}
+    for doc, (model, prefix, data) in mini_documents().items():
+        refs = {p.loc: _get(data, p.loc) for p in _positions(model, data, doc, prefix) if p.present and p.field.kind == "id"}
+        assert set(refs.values()) <= fixture_ids(), f"{doc}: an id field holds no id of the fixture"
+        texts = {p.loc: own_names(_get(data, p.loc), group) + (str(group) if p.field.path in DISTINCT else "")
+                 for p in _positions(model, data, doc, prefix) if p.present and p.field.kind == "text"}
+        copied = _apply(data, {loc: f"{value}{suffix(group)}" for loc, value in refs.items()} | texts)
+        if prefix == "municipalities":
+            copied.update(stand_ins(data["id"])[group - 1])
+        if prefix == "articles":
+            copied["seed"] = seed_name(group)
+        if prefix in schema.FOLDER_KINDS:
+            doc = f"content/{prefix}/{copied['id']}.yaml"
+        docs[doc] = (model, prefix, copied)
+    return docs
+
+
+def merged(groups: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The files of several groups as one tree: each group's own files side by side, and the files of lists
+    (glossary.yaml, …) with every group's entries, group 0's first."""
+    out: dict[str, Any] = {}
+    for docs in groups:
+        for rel, data in docs.items():
+            if rel not in out:
+                out[rel] = copy.deepcopy(data)
+                continue
+            for key, value in data.items():
+                if isinstance(value, list):
+                    out[rel][key] = [*out[rel][key], *copy.deepcopy(value)]
+                else:
+                    assert out[rel][key] == value, (rel, key)
+    return out
+
+
+def article_doc(group: int) -> str:
+    return f"content/articles/mini-article{suffix(group)}.yaml"
+
+
 def norm(text: str) -> str:
     """Whitespace as a reader sees it: runs collapsed, ends trimmed."""
     return " ".join(text.split())
@@ -277,8 +398,9 @@ instead of the whole payload, for FALLBACK)."""
 
 @dataclass
 class Plan:
-    """What one payload does to the fixture."""
+    """What one payload does to its group's copy of the fixture."""
 
+    group: int
     build_docs: dict[str, Any]
     check_docs: dict[str, Any]
     seed_lines: list[str]
@@ -288,10 +410,23 @@ class Plan:
     expected_errors: list[tuple[str, str]]
     """(file, field) pairs that ``check`` must report for the refused copy."""
 
+    @property
+    def fields(self) -> set[str]:
+        return {p.field.path for p in self.accepted}
+
 
 CROSS_FILE_PROBE = ("content/municipalities/akishima.yaml", ("name",))
 """In the refused copy this position alone gets the payload (its file has nothing else wrong, so the check against
 data/local-governments.csv runs and must report it); every other file gets its refused positions."""
+
+
+def _strings(data: Any) -> Iterator[str]:
+    """Every string in YAML data."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict | list):
+        for value in data.values() if isinstance(data, dict) else data:
+            yield from _strings(value)
 
 
 def _first_line(text: str) -> str | None:
@@ -302,10 +437,10 @@ def _touches(p: Position, locs: set[tuple[str | int, ...]]) -> bool:
     return any(loc[:len(p.loc)] == p.loc or p.loc[:len(loc)] == loc for loc in locs)
 
 
-def make_plan(value: Value, seed_value: str, fallback: bool = True) -> Plan:
-    """Where the payload goes. Each file is validated with the payload in every position; the positions the schema
-    refuses go to the refused copy (whole payload) and, where the schema admits the payload's first line, into the
-    build with that line (FALLBACK)."""
+def make_plan(value: Value, seed_value: str, fallback: bool = True, group: int = 0) -> Plan:
+    """Where the payload goes in group ``group``. Each file is validated with the payload in every position; the
+    positions the schema refuses go to the refused copy (whole payload) and, where the schema admits the payload's
+    first line, into the build with that line (FALLBACK)."""
     build_docs: dict[str, Any] = {}
     check_docs: dict[str, Any] = {}
     accepted: dict[Position, str] = {}
@@ -313,7 +448,8 @@ def make_plan(value: Value, seed_value: str, fallback: bool = True) -> Plan:
     kept: list[Position] = []
     expected: list[tuple[str, str]] = []
     seen: Counter[str] = Counter()
-    for doc, (model, prefix, data) in mini_documents().items():
+    probe = CROSS_FILE_PROBE[0].replace(".yaml", f"{suffix(group)}.yaml")
+    for doc, (model, prefix, data) in group_documents(group).items():
         positions = list(_positions(model, data, doc, prefix))
         wanted: dict[Position, str] = {}
         nth: dict[Position, int] = {}
@@ -338,19 +474,19 @@ def make_plan(value: Value, seed_value: str, fallback: bool = True) -> Plan:
         build_docs[doc] = built
         accepted.update(ok)
         refused += bad
-        if doc == CROSS_FILE_PROBE[0]:
+        if doc == probe:
             check_docs[doc] = _apply(data, {CROSS_FILE_PROBE[1]: wanted[next(p for p in positions if p.loc == CROSS_FILE_PROBE[1])]})
             expected.append((doc, field_name(CROSS_FILE_PROBE[1])))
         else:
             check_docs[doc] = _apply(data, {p.loc: wanted[p] for p in bad})
             expected += [(doc, field_name(p.loc)) for p in bad]
-    seed = (MINI / "seeds" / SEED).read_text(encoding="utf-8").split("\n")
+    seed = [own_names(line, group) for line in (MINI / "seeds" / SEED).read_text(encoding="utf-8").split("\n")]
     for n in SEED_LINES:
         seed[n - 1] = norm(seed_value)
-    article = build_docs["content/articles/mini-article.yaml"]
+    article = build_docs[article_doc(group)]
     seed[QUOTE_PARA - 1] = f"「{norm(article['quotes'][0]['text'])}」と担当者は話す。"
     article["sha256"] = hashlib.sha256("\n".join(seed).encode("utf-8")).hexdigest()
-    return Plan(build_docs, check_docs, seed, accepted, refused, kept, expected)
+    return Plan(group, build_docs, check_docs, seed, accepted, refused, kept, expected)
 
 
 def payload_value(payload: str) -> Value:
@@ -360,47 +496,126 @@ def payload_value(payload: str) -> Value:
     return value
 
 
-def control_value(p: Position, n: int, text: str | None) -> str:
-    """A harmless tag naming the field: shows which page prints which field."""
-    index = sorted(schema_fields()).index(p.field.path)
-    if p.field.kind == "url":
-        return f"https://example.com/tag{index:03d}x{n}"
-    return f"検査札{index:03d}番{n}"
+def control_value(group: int) -> Value:
+    """Harmless tags naming the field and the group: show which page prints which field of which group (fixed widths,
+    so no tag is the beginning of another)."""
+    def value(p: Position, n: int, text: str | None) -> str:
+        index = sorted(schema_fields()).index(p.field.path)
+        if p.field.kind == "url":
+            return f"https://example.com/tag{index:03d}g{group:02d}x{n:02d}"
+        return f"検査札{index:03d}組{group:02d}番{n:02d}"
+    return value
 
 
-CONTROL_SEED = "検査札本文"
+def control_seed(group: int) -> str:
+    return f"検査札本文{group:02d}"
+
+
+IDS = [name for name, _ in PAYLOADS]
+BY_NAME = dict(PAYLOADS)
+
+
+@functools.cache
+def plan_for(member: str, group: int) -> Plan:
+    """The plan of a payload (or of the control's tags, ``CONTROL``) in group ``group``."""
+    if member == CONTROL:
+        return make_plan(control_value(group), control_seed(group), fallback=False, group=group)
+    return make_plan(payload_value(BY_NAME[member]), BY_NAME[member], group=group)
+
+
+def _written(name: str) -> set[str]:
+    values = {*plan_for(name, 0).accepted.values(), BY_NAME[name]}
+    return values | {norm(v) for v in values}
+
+
+def _clash(a: set[str], b: set[str]) -> bool:
+    return any(v in w for v in a for w in b) or any(v in w for v in b for w in a)
+
+
+@functools.cache
+def layout() -> dict[str, tuple[str, ...]]:
+    """Which payloads share a build, group by group: as few builds as GROUPS allows, and never two payloads where one
+    writes a text the other contains (a glossary term of one would then mark up the other's text; the first line of
+    front-matter-break is a lone ``"``). Most constrained first, each into the emptiest build it may join."""
+    written = {name: _written(name) for name in IDS}
+    clash = {a: {b for b in IDS if b != a and _clash(written[a], written[b])} for a in IDS}
+    builds: list[list[str]] = [[] for _ in range(-(-len(IDS) // GROUPS))]
+    for name in sorted(IDS, key=lambda a: -len(clash[a])):
+        fits = [b for b in builds if len(b) < GROUPS and not clash[name] & set(b)]
+        assert fits, f"{name} clashes with a payload in every build (more builds, or fewer GROUPS)"
+        min(fits, key=len).append(name)
+    return {f"build-{i + 1}": tuple(sorted(b, key=IDS.index)) for i, b in enumerate(builds)}
+
+
+def place(name: str) -> tuple[str, int]:
+    """The build a payload is in, and its group there."""
+    return next((build, members.index(name)) for build, members in layout().items() if name in members)
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Building and checking the copies (in a pool, ahead of the browser).
 
+ALONE = " alone"
+"""A build named ``<payload> alone`` holds that payload in its group and the control's tags in all the others."""
+
+
+def members(build: str) -> tuple[str, ...]:
+    """What each group of a build holds: the control's tags everywhere (``CONTROL``), a build's payloads (the control's
+    tags in the groups left over, so every build has the control's pages), or one payload among the control's tags."""
+    if build == CONTROL:
+        return (CONTROL,) * GROUPS
+    if build.endswith(ALONE):
+        name = build.removesuffix(ALONE)
+        group = place(name)[1]
+        return tuple(name if g == group else CONTROL for g in range(GROUPS))
+    payloads = layout()[build]
+    return (*payloads, *[CONTROL] * (GROUPS - len(payloads)))
+
 
 @dataclass
-class Prepared:
+class Build:
+    """One copy of the fixture built as a site, a payload (or the control's tags) in each group."""
+
     name: str
-    payload: str
-    plan: Plan
     root: Path
     build_rc: int = -1
     build_err: str = ""
     build_seconds: float = 0.0
-    check_rc: int = -1
-    check_err: str = ""
 
     @property
     def site(self) -> Path:
         return self.root / "site"
 
     @property
-    def fields(self) -> set[str]:
-        return {p.field.path for p in self.plan.accepted}
+    def members(self) -> tuple[str, ...]:
+        return members(self.name)
+
+    @property
+    def plans(self) -> list[Plan]:
+        return [plan_for(member, g) for g, member in enumerate(self.members)]
 
 
-def _write(root: Path, docs: dict[str, Any], seed: list[str]) -> None:
+@dataclass
+class Checked:
+    """One payload's refused copy (group 0, the fixture's own files) after ``python -m generator check``."""
+
+    name: str
+    root: Path
+    check_rc: int = -1
+    check_err: str = ""
+
+    @property
+    def plan(self) -> Plan:
+        return plan_for(self.name, 0)
+
+
+def _write(root: Path, docs: dict[str, Any], seeds: dict[str, list[str]]) -> None:
     copy_mini(root)
     for rel, data in docs.items():
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6)
         (root / rel).write_text(text, encoding="utf-8")
-    (root / "seeds" / SEED).write_text("\n".join(seed), encoding="utf-8")
+    for name, lines in seeds.items():
+        (root / "seeds" / name).write_text("\n".join(lines), encoding="utf-8")
 
 
 GENERATOR_ROOT = Path(os.environ.get("FUZZ_GENERATOR_ROOT") or ROOT)
@@ -413,104 +628,98 @@ def _run(root: Path, *args: str) -> tuple[int, str]:
     return proc.returncode, proc.stderr
 
 
-def _build(prep: Prepared) -> Prepared:
-    _write(prep.root, prep.plan.build_docs, prep.plan.seed_lines)
+def _build(b: Build) -> Build:
+    plans = b.plans
+    _write(b.root, merged([p.build_docs for p in plans]), {seed_name(p.group): p.seed_lines for p in plans})
     start = time.perf_counter()
-    prep.build_rc, prep.build_err = _run(prep.root, "build", "--no-package", "--quiet")
-    prep.build_seconds = time.perf_counter() - start
-    return prep
+    b.build_rc, b.build_err = _run(b.root, "build", "--no-package", "--quiet")
+    b.build_seconds = time.perf_counter() - start
+    return b
 
 
-def _check(prep: Prepared, root: Path) -> Prepared:
+def _check(c: Checked) -> Checked:
     seed = (MINI / "seeds" / SEED).read_text(encoding="utf-8").split("\n")
-    _write(root, prep.plan.check_docs, seed)
-    prep.check_rc, prep.check_err = _run(root, "check")
-    return prep
-
-
-IDS = [name for name, _ in PAYLOADS]
-BY_NAME = dict(PAYLOADS)
-
-
-Futures = dict[str, "concurrent.futures.Future[Prepared]"]
+    _write(c.root, c.plan.check_docs, {SEED: seed})
+    c.check_rc, c.check_err = _run(c.root, "check")
+    return c
 
 
 @dataclass
 class Work:
-    """The copies of every payload and the pool that builds and checks them, two at a time."""
+    """The builds and checks, made in a pool two at a time ahead of the tests that wait for them, and what the browser
+    saw of each build."""
 
     base: Path
     pool: concurrent.futures.ThreadPoolExecutor
-    preps: dict[str, Prepared]
-    builds: Futures = field(default_factory=dict)
-    checks: Futures = field(default_factory=dict)
+    builds: dict[str, concurrent.futures.Future[Build]] = field(default_factory=dict)
+    checks: dict[str, concurrent.futures.Future[Checked]] = field(default_factory=dict)
+    opened: dict[str, Opened] = field(default_factory=dict)
+
+    def build(self, name: str) -> concurrent.futures.Future[Build]:
+        """The build ``name``, submitted to the pool the first time it is asked for."""
+        if name not in self.builds:
+            self.builds[name] = self.pool.submit(_build, Build(name, self.base / name.replace(" ", "-")))
+        return self.builds[name]
+
+    def check(self, name: str) -> concurrent.futures.Future[Checked]:
+        """The check of payload ``name``'s refused copy, submitted to the pool the first time it is asked for."""
+        if name not in self.checks:
+            self.checks[name] = self.pool.submit(_check, Checked(name, self.base / f"check-{IDS.index(name):02d}"))
+        return self.checks[name]
 
 
 @pytest.fixture(scope="module")
 def work(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Work]:
-    base = tmp_path_factory.mktemp("fuzz")
-    preps = {CONTROL: Prepared(CONTROL, CONTROL_SEED, make_plan(control_value, CONTROL_SEED, fallback=False), base / CONTROL)}
-    for i, (name, payload) in enumerate(PAYLOADS):
-        preps[name] = Prepared(name, payload, make_plan(payload_value(payload), payload), base / f"p{i:02d}")
-    w = Work(base, concurrent.futures.ThreadPoolExecutor(2), preps)
+    w = Work(tmp_path_factory.mktemp("fuzz"), concurrent.futures.ThreadPoolExecutor(2))
     yield w
     w.pool.shutdown(wait=True, cancel_futures=True)
 
 
 @pytest.fixture(scope="module")
-def checks(work: Work) -> Futures:
-    """Every refused copy checked in the pool as its test asks (``OnDemand``): what ``-m "not browser"`` runs here."""
-    if not work.checks:
-        work.checks = OnDemand(IDS, lambda name: work.pool.submit(_check, work.preps[name], work.base / f"c{IDS.index(name):02d}"))
-    return work.checks
-
-
-class OnDemand(dict[str, "concurrent.futures.Future[Prepared]"]):
-    """Work on the payloads, each submitted to the pool when a test first asks for it, with the next one in ``order``
-    beside it (so one runs while the browser checks the one before). Under pytest-xdist each worker then does only the
-    payloads of the tests it runs; submitting all of them up front made both workers build all 22."""
-
-    def __init__(self, order: Sequence[str], submit: Callable[[str], concurrent.futures.Future[Prepared]]) -> None:
-        super().__init__()
-        self.order = list(order)
-        self.submit = submit
-
-    def __missing__(self, name: str) -> concurrent.futures.Future[Prepared]:
-        at = self.order.index(name)
-        for wanted in self.order[at : at + 2]:
-            if wanted not in self:
-                self[wanted] = self.submit(wanted)
-        return self[name]
+def checks(work: Work) -> Work:
+    """Every refused copy checked in the pool, all submitted at once: what ``-m "not browser"`` runs here."""
+    for name in IDS:
+        work.check(name)
+    return work
 
 
 @pytest.fixture(scope="module")
-def builds(work: Work) -> Futures:
-    """Every payload built in the pool as the browser tests need it (``OnDemand``), the control first."""
-    if not work.builds:
-        work.builds = OnDemand((CONTROL, *IDS), lambda name: work.pool.submit(_build, work.preps[name]))
-        work.builds[CONTROL]  # starts the control build, and the first payload's beside it
-    return work.builds
+def builds(work: Work) -> Work:
+    """The control and the payloads' builds, all submitted at once, the control first, then the checks of the refused
+    copies, which the pool runs while the browser opens pages (the builds of a payload alone only when a test needs
+    them)."""
+    for name in (CONTROL, *layout()):
+        work.build(name)
+    for name in IDS:
+        work.check(name)
+    return work
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # 4. The browser.
 
 ENTITY_PAGES = {"municipalities": "bandai", "themes": "counter", "articles": "mini-article"}
-"""One page per kind of entity page (the fixture's fullest entity); every other page is a kind of its own."""
+"""One page per kind of entity page and group (the fixture's fullest entity); every other page is a kind of its own."""
 
 
 def page_kinds(site: Path) -> list[str]:
     pages = [p.name for p in sorted(site.glob("*.html"))]
     for folder in sorted(d for d in site.iterdir() if d.is_dir() and any(d.glob("*.html"))):
         if folder.name in ENTITY_PAGES:
-            pages += [f"{folder.name}/index.html", f"{folder.name}/{ENTITY_PAGES[folder.name]}.html"]
+            ident = ENTITY_PAGES[folder.name]
+            pages += [f"{folder.name}/index.html", *(f"{folder.name}/{ident}{suffix(g)}.html" for g in range(GROUPS))]
         else:
             pages += [f"{folder.name}/{p.name}" for p in sorted(folder.glob("*.html"))]
     return pages
 
 
+def html_files(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
 TITLES = 12
-"""Distinct titles per page whose tooltip is opened one by one (the sink check in INSPECT covers every title)."""
+"""Distinct titles per page and group whose tooltip is opened one by one (the sink check in INSPECT covers every title)."""
+
 
 STIR = """async (titles) => {
   // Focus everything focusable in the content and whatever asks for focus, then fire focus and pointer events at every
@@ -588,10 +797,9 @@ INSPECT = """async () => {
   return out;
 }"""
 
-
 @dataclass
 class Visit:
-    """What one payload's pages did in one scheme."""
+    """What one build's pages did in one scheme."""
 
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     dialogs: list[str] = field(default_factory=list)
@@ -630,7 +838,7 @@ def visit(browser: Any, base: str, pages: list[str]) -> Visit:
         for rel in pages:
             current[0] = rel
             page.goto(base + rel, wait_until="load")
-            page.evaluate(STIR, TITLES)
+            page.evaluate(STIR, TITLES * GROUPS)
             for _ in range(TABS):  # real keyboard focus moves too
                 page.keyboard.press("Tab")
             result.pages[rel] = page.evaluate(INSPECT)
@@ -679,6 +887,155 @@ def both_schemes(browser: Any, site: Path, pages: list[str]) -> dict[str, Visit]
         served.server.server_close()
 
 
+def failure(b: Build) -> str | None:
+    if b.build_rc != 0 or "Traceback" in b.build_err:
+        return f"{b.name}: build exit {b.build_rc}\n{b.build_err[-3000:]}"
+    return None
+
+
+def _fail_build(b: Build) -> None:
+    if (failed := failure(b)) is not None:
+        pytest.fail(failed)
+
+
+@dataclass
+class Baseline:
+    """The control build in the browser: clean pages, which fields of which group each shows, which have an edit button."""
+
+    build: Build
+    pages: list[str]
+    seen: dict[str, Visit]
+    shown: dict[str, dict[int, set[str]]]
+    """Page → group → the fields (and ``seed``) whose tags the page shows as text."""
+    owners: dict[str, set[int]]
+    """Page → the groups whose tags are anywhere in its HTML: a page of one group shows nothing of the others."""
+    edit: set[str]
+
+
+@pytest.fixture(scope="module")
+def baseline(builds: Work, browser: Any) -> Baseline:
+    control: Build = builds.build(CONTROL).result()
+    _fail_build(control)
+    pages = page_kinds(control.site)
+    seen = both_schemes(browser, control.site, pages)
+    tags = {g: {v: p.field.path for p, v in plan.accepted.items()} | {control_seed(g): "seed"}
+            for g, plan in enumerate(control.plans)}
+    shown = {rel: {g: {f for tag, f in tags[g].items() if tag in info["text"]} for g in tags}
+             for rel, info in seen["http"].pages.items()}
+    owners = {}
+    for rel in pages:
+        html = (control.site / rel).read_text(encoding="utf-8")
+        owners[rel] = {g for g in tags if any(tag in html for tag in tags[g])}
+    edit = {rel for rel, info in seen["http"].pages.items() if info["edit"]}
+    return Baseline(control, pages, seen, shown, owners, edit)
+
+
+@dataclass
+class Opened:
+    """A build's pages in both schemes (those that differ from the control's), opened once for all its payloads."""
+
+    build: Build
+    pages: list[str]
+    seen: dict[str, Visit]
+
+
+def opened(work: Work, browser: Any, baseline: Baseline, name: str) -> Opened:
+    if name not in work.opened:
+        b: Build = work.build(name).result()
+        assert html_files(b.site) == html_files(baseline.build.site), f"{name}: not the control's pages"
+        control_site = baseline.build.site
+        pages = [rel for rel in baseline.pages if ALL_PAGES or (b.site / rel).read_bytes() != (control_site / rel).read_bytes()]
+        work.opened[name] = Opened(b, pages, both_schemes(browser, b.site, pages))
+        STATS["builds"] += 1
+        STATS["build_seconds"] += b.build_seconds
+        STATS["identical"] += len(baseline.pages) - len(pages)
+        for v in work.opened[name].seen.values():
+            STATS["page_loads"] += len(v.pages)
+            STATS["dialogs"] += len(v.dialogs)
+            STATS["offsite"] += len(v.offsite)
+            STATS["theme_requests"] += len(v.theme_requests)
+    return work.opened[name]
+
+
+def judge(o: Opened, baseline: Baseline, group: int) -> tuple[list[str], list[str]]:
+    """What went wrong with the payload of group ``group``: problems on the pages only its group shows, and its text
+    not readable where its fields are shown, are its own; problems on pages other groups show too, dialogs and
+    requests leaving the origin are the build's (shared), and only a build of each payload alone tells whose."""
+    payload = BY_NAME[o.build.members[group]]
+    plan = o.build.plans[group]
+    full = norm(payload)
+    carried = {p.field.path: norm(v) for p, v in plan.accepted.items()}
+    whole = {f for f, v in carried.items() if full in v} | {"seed"}
+    line = norm(_first_line(payload) or "")
+    by_loc = {(p.doc, p.loc): norm(v) for p, v in plan.accepted.items()}
+    title = by_loc.get((article_doc(group), ("title",)))
+    definition = by_loc.get(("content/glossary.yaml", ("terms", 0, "definition")))
+    term_id = f"g-bpr{suffix(group)}"
+    control_pages = baseline.seen["http"].pages
+    own: list[str] = []
+    shared: list[str] = []
+    for scheme, v in o.seen.items():
+        shared += [f"{scheme} dialog {d}" for d in v.dialogs]
+        shared += [f"{scheme} request leaving the origin {r}" for r in v.offsite]
+        shared += [f"{scheme} navigated {n}" for n in v.navigated]
+        for rel, info in v.pages.items():
+            where = f"{scheme} {rel}"
+            owners = baseline.owners[rel]
+            if owners == {group} or len(owners) != 1:
+                found = own if owners == {group} else shared
+                found += [f"{where}: on* attribute {a}" for a in info["on"]]
+                found += [f"{where}: dangerous URL {a}" for a in info["urls"]]
+                found += [f"{where}: title rendered as HTML in a tooltip: {a}" for a in info["titles"]]
+                base_danger = control_pages[rel]["danger"]
+                found += [f"{where}: {n - base_danger.get(tag, 0)} more <{tag}> in the content"
+                          for tag, n in info["danger"].items() if n > base_danger.get(tag, 0)]
+                if not info["content"]:
+                    found.append(f"{where}: no .md-content")
+                if not norm(info["title"]) or SITE_NAME not in info["title"]:
+                    found.append(f"{where}: broken <title> {info['title']!r}")
+                if rel in baseline.edit and not info["edit"]:
+                    found.append(f"{where}: the edit button is gone")
+            here = baseline.shown[rel][group]
+            expected = full if here & whole else line if here & set(carried) else None
+            if expected and expected not in norm(info["text"]):
+                shown_here = sorted(here & (whole | set(carried)))
+                own.append(f"{where}: {expected!r} is not readable as text (fields shown here: {shown_here})")
+        article = v.pages.get(f"articles/mini-article{suffix(group)}.html")
+        if article and title is not None:
+            if norm(article["h1"]) != title:
+                own.append(f"{scheme} article: <h1> reads {article['h1']!r}, not the title {title!r}")
+            if not norm(article["title"]).startswith(title):
+                own.append(f"{scheme} article: <title> is {article['title']!r}")
+        glossary = v.pages.get("glossary.html")
+        if glossary and definition is not None and definition not in norm(glossary["definitions"].get(term_id, "")):
+            own.append(f"{scheme} glossary: the definition of BPR reads {glossary['definitions'].get(term_id, '')!r}")
+    return own, shared
+
+
+def judged(work: Work, browser: Any, baseline: Baseline, build: str, group: int) -> tuple[list[str], list[str]]:
+    """``judge`` on a build; a build that failed is a shared problem (whose, only builds of its payloads alone tell)."""
+    failed = failure(work.build(build).result())
+    return ([], [failed]) if failed else judge(opened(work, browser, baseline, build), baseline, group)
+
+
+def problems_of(work: Work, browser: Any, baseline: Baseline, name: str) -> list[str]:
+    """A payload's problems in its build; when the build failed or has shared problems, the payload's problems in a
+    build of it alone among the control's tags too (every payload of the build is then built alone). Shared problems
+    no payload shows alone come from payloads side by side: every payload of the build then fails with them."""
+    build, group = place(name)
+    own, shared = judged(work, browser, baseline, build, group)
+    if not shared:
+        return own
+    for member in layout()[build]:
+        work.build(member + ALONE)  # all submitted at once: the pool builds them while the browser opens the first
+    alone: dict[str, list[str]] = {}
+    for member in layout()[build]:
+        mine, others = judged(work, browser, baseline, member + ALONE, place(member)[1])
+        alone[member] = mine + others  # alone, the other groups hold the control's harmless tags
+    together = [] if any(alone.values()) else [f"only beside the other payloads of {build}: {p}" for p in shared]
+    mine = alone[name]
+    return mine + [p for p in own if p not in mine] + together  # its own pages' problems show in both builds
+
 # ---------------------------------------------------------------------------------------------------------------
 # Counts for the summary.
 
@@ -692,7 +1049,7 @@ FINDINGS: list[str] = []
 def summary() -> Iterator[None]:
     start = time.perf_counter()
     yield
-    print(f"\n[fuzz] payloads {STATS['payloads']} × fields {len(schema_fields())} enumerated "
+    print(f"\n[fuzz] payloads {STATS['payloads']} ({GROUPS} to a build) × fields {len(schema_fields())} enumerated "
           f"(positions written: {STATS['positions']}, refused and checked: {STATS['refused']}) × page kinds "
           f"{STATS['page_kinds']} × 2 schemes: {STATS['page_loads']} page loads ({STATS['identical']} pages identical to the "
           f"clean control's, not reopened); builds {STATS['builds']} "
@@ -718,159 +1075,122 @@ def test_fields_are_enumerated_from_the_schema() -> None:
     assert fields["articles.key_points[].municipality"].kind == "id"
     assert fields["glossary.terms[].definition"].kind == "text"
     assert len([f for f in fields.values() if f.kind == "text"]) >= 25
-    # Each field is somewhere in the fixture (or can be added there), so each is fuzzed.
-    reached = {p.field.path for doc, (m, prefix, data) in mini_documents().items() for p in _positions(m, data, doc, prefix)}
-    assert reached == set(fields), sorted(set(fields) - reached)
-    assert set(KEEP) <= set(fields) and set(UNIQUE) <= set(fields) and set(ADAPTED) <= set(fields)
+    # Each field is somewhere in the fixture (or can be added there), so each is fuzzed, in every group alike.
+    for group in range(GROUPS):
+        reached = {p.field.path for doc, (m, prefix, data) in group_documents(group).items()
+                   for p in _positions(m, data, doc, prefix)}
+        assert reached == set(fields), (group, sorted(set(fields) - reached))
+    assert set(KEEP) <= set(fields) and set(UNIQUE) <= set(fields) and set(ADAPTED) <= set(fields) and set(DISTINCT) <= set(fields)
 
 
-@pytest.mark.parametrize("name", IDS)
-def test_refused_input_fails_cleanly(name: str, checks: Futures) -> None:
-    """Where the schema (or the official list) refuses the payload, check says where, in Japanese, and exits 1."""
-    prep = checks[name].result()
-    STATS["refused"] += len(prep.plan.refused)
-    assert prep.check_rc == 1, prep.check_err[-2000:]
-    assert "Traceback" not in prep.check_err, prep.check_err[-3000:]
-    missing = []
-    for doc, fname in prep.plan.expected_errors:
-        line = re.compile(rf"^{re.escape(doc)}:\d+: {re.escape(fname)}: .*[\u3040-\u30ff\u4e00-\u9fff]", re.M)
-        if not line.search(prep.check_err):
-            missing.append(f"{doc}: {fname}")
-    assert missing == [], f"no `path:line: field:` message for: {missing}\n{prep.check_err[-3000:]}"
-
-
-@pytest.mark.parametrize("name", IDS)
-def test_payload_stays_text_in_the_feed_and_the_case_list(name: str, builds: Futures) -> None:
-    """The files read away from the site: the Atom feed must parse and hold the title as text, and no cell of
-    事例一覧.csv may start a spreadsheet formula (escape.xml, escape.csv_cell)."""
-    prep = builds[name].result()
-    _fail_build(prep)
-    entries = ET.fromstring((prep.site / "feed.xml").read_bytes()).findall("{http://www.w3.org/2005/Atom}entry")
-    assert len(entries) == 1
-    title = {(p.doc, p.loc): v for p, v in prep.plan.accepted.items()}.get(("content/articles/mini-article.yaml", ("title",)))
-    if title is not None:
-        assert norm(entries[0].findtext("{http://www.w3.org/2005/Atom}title") or "") == norm(title)
-    text = (prep.site / "data" / "事例一覧.csv").read_bytes().decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert len(rows) > 1
-    for row in rows[1:]:
-        for cell in row:
-            visible = next((c for c in cell if unicodedata.category(c) not in ("Cf", "Zs")), "")
-            formula = cell[:1] in ("\t", "\r") or unicodedata.normalize("NFKC", visible)[:1] in ("=", "+", "-", "@")
-            assert not formula or cell[:1] == "'", cell
-
-
-def _fail_build(prep: Prepared) -> None:
-    if prep.build_rc != 0 or "Traceback" in prep.build_err:
-        pytest.fail(f"{prep.name}: build exit {prep.build_rc}\n{prep.build_err[-3000:]}")
-
-
-@pytest.fixture(scope="module")
-def baseline(builds: Futures, browser: Any) -> dict[str, Any]:
-    """The control build in the browser (http): clean pages, what each shows, which have an edit button."""
-    prep = builds[CONTROL].result()
-    _fail_build(prep)
-    pages = page_kinds(prep.site)
-    seen = both_schemes(browser, prep.site, pages)
-    tags = {v: p.field.path for p, v in prep.plan.accepted.items()}
-    shown: dict[str, set[str]] = {}
-    for rel, info in seen["http"].pages.items():
-        text = info["text"]
-        shown[rel] = {f for tag, f in tags.items() if tag in text}
-        if CONTROL_SEED in text:
-            shown[rel].add("seed")
-    return {"prep": prep, "pages": pages, "seen": seen, "shown": shown,
-            "edit": {rel for rel, info in seen["http"].pages.items() if info["edit"]}}
+def test_every_payload_has_a_group_of_its_own() -> None:
+    """The builds hold every payload once, at most GROUPS to a build; a group writes the fields group 0 (the fixture)
+    writes, with the same texts, so the payload meets the same fields wherever its group is; and no glossary name of
+    one group is in a text of another, so no group marks up what another shows."""
+    placed = [name for payloads in layout().values() for name in payloads]
+    assert sorted(placed) == sorted(IDS) and all(len(p) <= GROUPS for p in layout().values())
+    for name in IDS:
+        group = place(name)[1]
+        plan, alone = plan_for(name, group), plan_for(name, 0)
+        assert sorted((p.field.path, v) for p, v in plan.accepted.items()) == sorted((p.field.path, v) for p, v in alone.accepted.items())
+        assert [plan.seed_lines[n - 1] for n in (*SEED_LINES, QUOTE_PARA)] == [alone.seed_lines[n - 1] for n in (*SEED_LINES, QUOTE_PARA)]
+    for build in (CONTROL, *layout()):
+        plans = [plan_for(member, g) for g, member in enumerate(members(build))]
+        for a, b in itertools.permutations(plans, 2):
+            names = {n for t in b.build_docs["content/glossary.yaml"]["terms"] for n in (t["term"], *t.get("aliases", [])) if len(n) >= 2}
+            texts = [*a.seed_lines, *_strings(a.build_docs)]
+            assert not [(n, t) for n in names for t in texts if n in t], (build, a.group, b.group)
 
 
 NOT_SHOWN: dict[str, str] = {}
 """Fields the schema admits text in but no page prints as text, and why: none today (the control test fails on one)."""
 
 
-def test_control_pages_are_clean_and_show_every_field(baseline: dict[str, Any]) -> None:
-    prep: Prepared = baseline["prep"]
-    for scheme, v in baseline["seen"].items():
+def test_control_pages_are_clean_and_show_every_field(baseline: Baseline) -> None:
+    for scheme, v in baseline.seen.items():
         assert v.dialogs == [] and v.offsite == [] and v.navigated == [], scheme
         for rel, info in v.pages.items():
             assert info["on"] == info["urls"] == info["titles"] == [], (scheme, rel, info["on"], info["urls"], info["titles"])
             assert info["content"] and SITE_NAME in info["title"], (scheme, rel, info["title"])
-    shown_anywhere = set().union(*baseline["shown"].values())
-    missing = sorted(prep.fields - shown_anywhere - set(NOT_SHOWN))
-    assert missing == [], f"accepted but printed on no page: {missing}"
-    assert {"articles/mini-article.html", "glossary.html"} <= baseline["edit"]
-    FINDINGS.append(f"page kinds: {', '.join(baseline['pages'])}")
+    for group, plan in enumerate(baseline.build.plans):
+        shown_anywhere = set().union(*(shown[group] for shown in baseline.shown.values()))
+        missing = sorted(plan.fields - shown_anywhere - set(NOT_SHOWN))
+        assert missing == [], f"group {group}: accepted but printed on no page: {missing}"
+        # What a group's entity pages do is that group's payload's: they show nothing of another group.
+        for folder, ident in ENTITY_PAGES.items():
+            rel = f"{folder}/{ident}{suffix(group)}.html"
+            assert baseline.owners[rel] == {group}, (rel, baseline.owners[rel])
+    assert {"articles/mini-article.html", "glossary.html"} <= baseline.edit
+    FINDINGS.append(f"page kinds: {', '.join(baseline.pages)}")
+    FINDINGS.append("builds: " + "; ".join(f"{b}: {', '.join(p)}" for b, p in layout().items()))
+    plan = baseline.build.plans[0]
     ids = sum(1 for f in schema_fields().values() if f.kind == "id")
-    FINDINGS.append(f"control: {len(prep.fields)} fields printed; {ids} id fields and {sorted(KEEP)} kept; refused formats: "
-                    f"{sorted({p.field.path for p in prep.plan.refused if p.field.kind != 'id'} - set(KEEP))}")
+    FINDINGS.append(f"control: {len(plan.fields)} fields printed; {ids} id fields and {sorted(KEEP)} kept; refused formats: "
+                    f"{sorted({p.field.path for p in plan.refused if p.field.kind != 'id'} - set(KEEP))}")
 
 
 @pytest.mark.parametrize("name", IDS)
-def test_payload_runs_nothing(name: str, builds: Futures, baseline: dict[str, Any], browser: Any) -> None:
-    prep = builds[name].result()
-    _fail_build(prep)
+def test_payload_runs_nothing(name: str, builds: Work, baseline: Baseline, browser: Any) -> None:
+    build, group = place(name)
+    problems = problems_of(builds, browser, baseline, name)
+    plan = plan_for(name, group)
     STATS["payloads"] += 1
-    STATS["builds"] += 1
-    STATS["build_seconds"] += prep.build_seconds
-    STATS["positions"] += len(prep.plan.accepted)
-    pages = [rel for rel in baseline["pages"] if (prep.site / rel).is_file()]
-    assert len(pages) == len(baseline["pages"]), sorted(set(baseline["pages"]) - set(pages))
-    STATS["page_kinds"] = len(pages)
-    control_site = baseline["prep"].site
-    opened = [rel for rel in pages if ALL_PAGES or (prep.site / rel).read_bytes() != (control_site / rel).read_bytes()]
-    STATS["identical"] += len(pages) - len(opened)
-    seen = both_schemes(browser, prep.site, opened)
-    full = norm(prep.payload)
-    carried = {p.field.path: norm(v) for p, v in prep.plan.accepted.items()}
-    whole = {f for f, v in carried.items() if full in v} | {"seed"}
-    line = norm(_first_line(prep.payload) or "")
-    by_loc = {(p.doc, p.loc): norm(v) for p, v in prep.plan.accepted.items()}
-    title = by_loc.get(("content/articles/mini-article.yaml", ("title",)))
-    definition = by_loc.get(("content/glossary.yaml", ("terms", 0, "definition")))
-    control_pages = baseline["seen"]["http"].pages
-    problems: list[str] = []
-    for scheme, v in seen.items():
-        STATS["page_loads"] += len(v.pages)
-        STATS["dialogs"] += len(v.dialogs)
-        STATS["offsite"] += len(v.offsite)
-        STATS["theme_requests"] += len(v.theme_requests)
-        problems += [f"{scheme} dialog {d}" for d in v.dialogs]
-        problems += [f"{scheme} request leaving the origin {r}" for r in v.offsite]
-        problems += [f"{scheme} navigated {n}" for n in v.navigated]
-        for rel, info in v.pages.items():
-            where = f"{scheme} {rel}"
-            problems += [f"{where}: on* attribute {a}" for a in info["on"]]
-            problems += [f"{where}: dangerous URL {a}" for a in info["urls"]]
-            problems += [f"{where}: title rendered as HTML in a tooltip: {a}" for a in info["titles"]]
-            base_danger = control_pages[rel]["danger"]
-            problems += [f"{where}: {n - base_danger.get(tag, 0)} more <{tag}> in the content"
-                         for tag, n in info["danger"].items() if n > base_danger.get(tag, 0)]
-            if not info["content"]:
-                problems.append(f"{where}: no .md-content")
-            if not norm(info["title"]) or SITE_NAME not in info["title"]:
-                problems.append(f"{where}: broken <title> {info['title']!r}")
-            if rel in baseline["edit"] and not info["edit"]:
-                problems.append(f"{where}: the edit button is gone")
-            here = baseline["shown"].get(rel, set())
-            expected = full if here & whole else line if here & set(carried) else None
-            if expected and expected not in norm(info["text"]):
-                shown_here = sorted(here & (whole | set(carried)))
-                problems.append(f"{where}: {expected!r} is not readable as text (fields shown here: {shown_here})")
-        article = v.pages.get("articles/mini-article.html")
-        if article and title is not None:
-            if norm(article["h1"]) != title:
-                problems.append(f"{scheme} article: <h1> reads {article['h1']!r}, not the title {title!r}")
-            if not norm(article["title"]).startswith(title):
-                problems.append(f"{scheme} article: <title> is {article['title']!r}")
-        glossary = v.pages.get("glossary.html")
-        if glossary and definition is not None and definition not in norm(glossary["definitions"].get("g-bpr", "")):
-            problems.append(f"{scheme} glossary: the definition of BPR reads {glossary['definitions'].get('g-bpr', '')!r}")
-    always = {p.field.path for p in baseline["prep"].plan.refused} | {p.field.path for p in prep.plan.kept}
-    lost = sorted({p.field.path for p in prep.plan.refused} - set(carried) - always)
+    STATS["positions"] += len(plan.accepted)
+    STATS["page_kinds"] = len(baseline.pages)
+    carried = {p.field.path: norm(v) for p, v in plan.accepted.items()}
+    whole = {f for f, v in carried.items() if norm(BY_NAME[name]) in v}
+    always = {p.field.path for p in plan_for(CONTROL, group).refused} | {p.field.path for p in plan.kept}
+    lost = sorted({p.field.path for p in plan.refused} - set(carried) - always)
     partial = sorted(set(carried) - whole)
-    FINDINGS.append(f"{name}: {len(whole) - 1} fields carry it whole, {len(partial)} its first line {partial or ''}, "
-                    f"refused in {lost or 'no other field'}; pages opened {len(opened)}/{len(pages)}")
+    FINDINGS.append(f"{name}: {len(whole)} fields carry it whole, {len(partial)} its first line {partial or ''}, "
+                    f"refused in {lost or 'no other field'}; {build} group {group}, "
+                    f"pages opened {len(builds.opened[build].pages) if build in builds.opened else '(build failed)'}/{len(baseline.pages)}")
     if problems:
         kinds = Counter(next((k for k in PROBLEM_KINDS if k in p), "other") for p in problems)
         FINDINGS.append(f"  FAILED {name}: " + ", ".join(f"{k} ×{n}" for k, n in kinds.most_common()))
     unique = list(dict.fromkeys(problems))
-    assert problems == [], f"{name} ({prep.payload!r}):\n" + "\n".join(unique[:80])
+    assert problems == [], f"{name} ({BY_NAME[name]!r}):\n" + "\n".join(unique[:80])
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_payload_stays_text_in_the_feed_and_the_case_list(name: str, builds: Work) -> None:
+    """The files read away from the site: the Atom feed must parse and hold the title as text, and no cell of
+    事例一覧.csv may start a spreadsheet formula (escape.xml, escape.csv_cell)."""
+    build, group = place(name)
+    b: Build = builds.build(build).result()
+    if failure(b) is not None:  # whose failure it is, the payload's build alone tells (as test_payload_runs_nothing)
+        b = builds.build(name + ALONE).result()
+    _fail_build(b)
+    article = f"articles/mini-article{suffix(group)}"
+    entries = ET.fromstring((b.site / "feed.xml").read_bytes()).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == GROUPS
+    (entry,) = [e for e in entries if (e.findtext("{http://www.w3.org/2005/Atom}id") or "").endswith(f":{article}")]
+    title = {(p.doc, p.loc): v for p, v in b.plans[group].accepted.items()}.get((article_doc(group), ("title",)))
+    if title is not None:
+        assert norm(entry.findtext("{http://www.w3.org/2005/Atom}title") or "") == norm(title)
+    text = (b.site / "data" / "事例一覧.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    pages = [f"/articles/mini-article{suffix(g)}.html" for g in range(GROUPS)]
+    assert all(row[-1].endswith(tuple(pages)) for row in rows), "a row from no group's article"
+    mine = [row for row in rows if row[-1].endswith(f"/{article}.html")]
+    assert mine
+    for row in mine:
+        for cell in row:
+            visible = next((c for c in cell if unicodedata.category(c) not in ("Cf", "Zs")), "")
+            formula = cell[:1] in ("\t", "\r") or unicodedata.normalize("NFKC", visible)[:1] in ("=", "+", "-", "@")
+            assert not formula or cell[:1] == "'", cell
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_refused_input_fails_cleanly(name: str, checks: Work) -> None:
+    """Where the schema (or the official list) refuses the payload, check says where, in Japanese, and exits 1."""
+    checked: Checked = checks.check(name).result()
+    STATS["refused"] += len(checked.plan.refused)
+    assert checked.check_rc == 1, checked.check_err[-2000:]
+    assert "Traceback" not in checked.check_err, checked.check_err[-3000:]
+    missing = []
+    for doc, fname in checked.plan.expected_errors:
+        line = re.compile(rf"^{re.escape(doc)}:\d+: {re.escape(fname)}: .*[\u3040-\u30ff\u4e00-\u9fff]", re.M)
+        if not line.search(checked.check_err):
+            missing.append(f"{doc}: {fname}")
+    assert missing == [], f"no `path:line: field:` message for: {missing}\n{checked.check_err[-3000:]}"
