@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -26,6 +27,7 @@ from generator.pages.write import DOCS_DIR, check_unique
 from generator.publish.offline import ARCHIVE_NAME, DIST_DIR
 from generator.publish.pdf import CHROMIUM_ENV, TIMEOUT_ENV
 from generator.site.mkdocs import MkDocsFailed
+from tests.conftest import copy_mini
 
 ROOT = Path(__file__).resolve().parents[1]
 KEPT = "以前のサイトはそのままです。"
@@ -56,14 +58,22 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
             for p in sorted(folder.rglob("*"))}
 
 
-@pytest.fixture()
-def built(mini_root: Path) -> Path:
-    """The mini fixture with a good site (no PDF or zip: quick), as the previous build left it."""
-    (mini_root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    done = run_build(mini_root, "--no-package")
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini fixture with a good site (no PDF or zip: quick), built once for the module."""
+    root = copy_mini(tmp_path_factory.mktemp("built") / "mini")
+    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    done = run_build(root, "--no-package")
     assert done.returncode == 0, done.stderr
-    assert (mini_root / "site" / "index.html").is_file()
-    return mini_root
+    assert (root / "site" / "index.html").is_file()
+    return root
+
+
+@pytest.fixture()
+def built(built_once: Path, tmp_path: Path) -> Path:
+    """A fresh copy of ``built_once`` (bytes, modes and times), as the previous build left it: each test may break or
+    rebuild its own, and a build of its own before each test took a tenth of the suite's time."""
+    return Path(shutil.copytree(built_once, tmp_path / "mini", symlinks=True))
 
 
 def assert_failed_cleanly(root: Path, done: subprocess.CompletedProcess[str], before: dict[str, tuple[int, bytes]],
