@@ -6,6 +6,7 @@ touch the working tree's build/ or site/ and always see what a fresh checkout pr
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import http.server
 import os
@@ -161,9 +162,21 @@ def results_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def handbook_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A temporary checkout with the real content, fully built (Markdown and site)."""
-    root = copy_repo(tmp_path_factory.mktemp("handbook"))
-    build(root)
+    """A temporary checkout with the real content, fully built (Markdown and site), which no test changes. Under
+    pytest-xdist it is built once for all workers, in the folder they share: the first to ask builds it while holding
+    a lock, the others wait for it (each building its own took a minute of the two cores)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        root = copy_repo(tmp_path_factory.mktemp("handbook"))
+        build(root)
+        return root
+    shared = tmp_path_factory.getbasetemp().parent
+    root, done = shared / "handbook", shared / "handbook.built"
+    with open(shared / "handbook.lock", "a", encoding="ascii") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)  # what a worker whose build failed left
+            build(copy_repo(root))
+            done.touch()
     return root
 
 
