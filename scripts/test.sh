@@ -18,5 +18,6 @@ fi
 if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; fi
 .venv/bin/ruff check generator tests benchmarks
 .venv/bin/mypy
-# Two worker processes (pytest-xdist): one process takes longer than the 10 minutes CI allows the suite.
+# Two worker processes (pytest-xdist): one process takes longer than the 10 minutes CI allows the suite. Each file's
+# tests run on one worker (--dist loadfile in pyproject.toml), so what a file builds for its module is built once.
 .venv/bin/python -m pytest -n 2 "$@"
