@@ -8,15 +8,18 @@ import pytest
 
 from generator.build import build
 from generator.pages import render
+from tests.conftest import copy_mini
 
 
-@pytest.fixture()
-def wide_site(mini_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The mini handbook built as if it held more bodies than both thresholds."""
-    monkeypatch.setattr(render, "MATRIX_COLUMNS", 0)
-    monkeypatch.setattr(render, "THEME_DETAIL_BODIES", 0)
-    build(mini_root, strict=True, package=False)
-    return mini_root / "site"
+@pytest.fixture(scope="module")
+def wide_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini handbook built as if it held more bodies than both thresholds (once: both tests only read it)."""
+    root = copy_mini(tmp_path_factory.mktemp("wide") / "mini")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(render, "MATRIX_COLUMNS", 0)
+        monkeypatch.setattr(render, "THEME_DETAIL_BODIES", 0)
+        build(root, strict=True, package=False)
+    return root / "site"
 
 
 def test_the_wide_matrix_gives_every_body_a_row_header(wide_site: Path) -> None:
