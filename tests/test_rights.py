@@ -7,6 +7,7 @@ appears anywhere the handbook publishes.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -87,15 +88,22 @@ def longest_run(line: str, haystack: str) -> int:
     return best
 
 
+@functools.cache
 def unlicensed_bodies() -> dict[str, list[str]]:
-    """Each article without a reuse licence: the seed's body lines, squeezed."""
+    """Each article without a reuse licence: the seed's body lines, squeezed (made once: three tests read them)."""
     generated = generate(ROOT)
     return {a.id: [squeezed(a.body.lines[b.line - 1]) for b in a.blocks]
             for a in generated.handbook.articles.values() if not a.rights.reusable}
 
 
-def published_texts(root: Path) -> Iterator[tuple[str, str]]:
-    """Every file the handbook publishes, as text a reader or a program gets from it."""
+@functools.cache
+def published_texts(root: Path) -> tuple[tuple[str, str], ...]:
+    """Every file the handbook publishes, as text a reader or a program gets from it (read once: two tests search it,
+    and reading means parsing every page and running pdftotext on the PDF)."""
+    return tuple(_published_texts(root))
+
+
+def _published_texts(root: Path) -> Iterator[tuple[str, str]]:
     site = root / "site"
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(root).as_posix()
