@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import subprocess
@@ -179,3 +180,32 @@ def test_theme_page_prints_without_site_chrome(page, http_url: str) -> None:  # 
     assert page.locator("article h1").is_visible()
     page.emulate_media(media="screen")
     assert page.locator(".md-header").is_visible()
+
+
+_CJK = re.compile(r"[^\u3040-\u30ff\u3400-\u9fff]")
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def _printed_parts(print_html: str) -> dict[str, list[str]]:
+    """What the print view holds that a body's own printed page leaves out (print.css), by kind: each quote's first
+    paragraph, the 出来事 of each timeline row, each theme chip."""
+    timelines = re.findall(r'<details class="hb-timeline"[^>]*>(.*?)</details>', print_html, re.S)
+    rows = [re.findall(r"<td>(.*?)</td>", row, re.S) for t in timelines for row in re.findall(r"<tr>(.*?)</tr>", t, re.S)]
+    return {
+        "quote": [_text(q) for q in re.findall(r"<blockquote>\s*<p>(.*?)</p>", print_html, re.S)],
+        "event": [_text(cells[-1]) for cells in rows if cells],
+        "theme chip": [_text(c) for c in re.findall(r'<div class="hb-chips">(.*?)</div>', print_html, re.S)],
+    }
+
+
+def test_the_pdf_keeps_quotes_timelines_and_themes(site_dir: Path, page_texts: list[str]) -> None:
+    """The whole-handbook PDF prints what a body's own printed page leaves out to fit two sheets: its 発言, its 年表
+    (folded on screen) and its themes. Compared as kana and kanji only: pdftotext may move Latin runs and breaks lines."""
+    paper = _CJK.sub("", "".join(page_texts))
+    for kind, found in _printed_parts((site_dir / "print.html").read_text(encoding="utf-8")).items():
+        assert found, f"the print view has no {kind}"
+        missing = [text for text in found if _CJK.sub("", text)[:12] not in paper]
+        assert missing == [], f"{len(missing)} of {len(found)} {kind}s are not in the PDF: {missing[:3]}"

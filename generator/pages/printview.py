@@ -38,6 +38,7 @@ _ATTR_ID = re.compile(r"#([\w-]+)")
 _MD_LINK = re.compile(MD_LINK_OPEN + r'([^)\s"]+)')
 _RAW_HREF = re.compile(r'\bhref="(#[^"]*)"')
 _MD_IN_HTML = re.compile(r'<[a-z]+\b[^>]*\bmarkdown="(?:1|span|block)"[^>]*>')
+_CLOSED_DETAILS = re.compile(r"^<details\b(?![^>]*\bopen\b)([^>]*)>", re.M)
 
 
 @dataclass(frozen=True)
@@ -90,11 +91,12 @@ class _Linker:
         return f"#{anchor}"
 
     def rewrite(self, markdown: str) -> str:
-        """Prefix ids, shift headings one level down and redirect links."""
+        """Prefix ids, shift headings one level down, open what is folded and redirect links."""
         prefix = anchor_for(self.path)
         text = _RAW_ID.sub(lambda m: f'id="{prefix}--{m.group(1)}"', markdown)
         text = "\n".join(self._markdown_line(line, prefix) for line in text.split("\n"))
         text = _HEADING.sub(lambda m: f"#{m.group(1)} ", text)
+        text = _CLOSED_DETAILS.sub(r"<details\1 open>", text)  # paper cannot be clicked open (the 年表)
         return _RAW_HREF.sub(lambda m: f'href="{self.target(m.group(1))}"', text)
 
     def _markdown_line(self, line: str, prefix: str) -> str:
