@@ -219,10 +219,20 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+def _japanese_page(browser: object) -> Iterator[object]:
+    """A page in a context of its own with a Japanese locale, closed with that context."""
+    context = browser.new_context(locale="ja-JP")  # type: ignore[attr-defined]
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture()
 def page(browser: object) -> Iterator[object]:
     """A fresh page (own context) per test."""
-    context = browser.new_context(locale="ja-JP")  # type: ignore[attr-defined]
-    pg = context.new_page()
-    yield pg
-    context.close()
+    yield from _japanese_page(browser)
+
+
+@pytest.fixture(scope="module")
+def module_page(browser: object) -> Iterator[object]:
+    """One page for a whole module, whose tests reuse what it has loaded (the search index)."""
+    yield from _japanese_page(browser)

@@ -13,7 +13,6 @@ import functools
 import http.server
 import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +47,8 @@ def queries(handbook: Handbook, site_dir: Path) -> list[Query]:
 
 
 @pytest.fixture(scope="module")
-def search_page(browser: Any) -> Iterator[Any]:
-    """One browser page for the whole module (one context, reused by every search)."""
-    context = browser.new_context(locale="ja-JP")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def http_box(search_page: Any, http_url: str) -> SearchBox:
-    box = SearchBox(search_page, http_url)
+def http_box(module_page: Any, http_url: str) -> SearchBox:
+    box = SearchBox(module_page, http_url)
     box.open(http_url)
     return box
 

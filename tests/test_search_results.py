@@ -65,16 +65,8 @@ class ResultBox(SearchBox):
 
 
 @pytest.fixture(scope="module")
-def reader_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="ja-JP")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def box(reader_page: Any, http_url: str) -> ResultBox:
-    found = ResultBox(reader_page, http_url)
+def box(module_page: Any, http_url: str) -> ResultBox:
+    found = ResultBox(module_page, http_url)
     found.open(http_url + "index.html")
     return found
 
