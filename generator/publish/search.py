@@ -41,7 +41,6 @@ from generator.content.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_
 from generator.pages import escape
 from generator.pages.paths import NAMES, entity_of, entity_page, html_of
 from generator.pages.printview import PRINT_PAGE
-from generator.publish import cores
 
 SEARCH_DIR = "search"
 INDEX_STEM = "handbook_index"
@@ -60,11 +59,6 @@ SPECIAL_PAGES = ("themes/index.html", "glossary.html", "finder.html")
 # Shards are sized so a query of ten characters fetches about ten of these.
 SHARD_BYTES = 16_000
 MAX_SHARDS = 1024
-# From this many pages the stage reads and indexes the pages on two cores.
-PARALLEL_PAGES = 400
-# The theme's header, navigation and footer in every page, which ``extract`` skips: a page costs in proportion to
-# its bytes beyond these (fitted on 1,010 pages at 5,000 articles: 0.13 µs per byte past 20,100 bytes).
-CHROME_BYTES = 20_000
 # Postings longer than a page bitmap are stored as the bitmap (base64, after this mark).
 BITMAP_MARK = "~"
 
@@ -495,19 +489,15 @@ def gram_key(gram: int) -> str:
     return gram.to_bytes(4, sys.byteorder).decode(_UTF16, "surrogatepass")
 
 
-def postings(pages: Sequence[PageText]) -> dict[int, list[int]]:
-    """For each gram, the pages (in index order) whose text holds it."""
-    return _postings(enumerate(pages))
-
-
-def _postings(numbered: Iterable[tuple[int, PageText]]) -> dict[int, list[int]]:
-    """For each gram, the numbers of the pages whose text holds it, in the order the pages come."""
-    out: dict[int, list[int]] = {}
-    for d, p in numbered:
+def postings(pages: Sequence[PageText]) -> dict[int, array.array]:
+    """For each gram, the pages (in index order) whose text holds it, as arrays of 4-byte numbers: half the memory of
+    lists of 8-byte pointers, for the millions of entries of a national-scale site, at the same speed."""
+    out: dict[int, array.array] = {}
+    for d, p in enumerate(pages):
         for g in grams(matchable(p.text)):
             found = out.get(g)
             if found is None:
-                out[g] = [d]
+                out[g] = array.array("I", (d,))
             else:
                 found.append(d)
     return out
@@ -535,73 +525,12 @@ def encode_postings(docs: Sequence[int], total: int) -> str:
     return BITMAP_MARK + base64.b64encode(bits).decode("ascii")
 
 
-_Packed = tuple[str, str, str, list[tuple[str, str, int]], array.array, array.array]
-"""A PageText as plain tuples and an array: pickled back from a worker process three times as fast."""
-
-
-def _pack(page: PageText | None) -> _Packed | None:
-    """A page as it travels back from a worker process (None stays None)."""
-    if page is None:
-        return None
-    return (page.location, page.title, page.text, [(s.anchor, s.title, s.offset) for s in page.sections],
-            array.array("I", page.breaks), array.array("I", page.aux))
-
-
-def _unpack(packed: _Packed) -> PageText:
-    """The page again, in the parent process."""
-    location, title, text, sections, breaks, aux = packed
-    return PageText(location, title, text, [Section(*s) for s in sections], breaks.tolist(), aux.tolist())
-
-
-def _read_share(site: Path, numbered: Sequence[tuple[int, str]], site_name: str,
-                ) -> tuple[list[_Packed | None], dict[int, array.array]]:
-    """Extract some pages and index their grams under the given page numbers: one process's share, packed."""
-    pages = [extract(rel, (site / rel).read_text(encoding="utf-8"), site_name) if (site / rel).is_file() else None
-             for _, rel in numbered]
-    found = _postings((d, page) for (d, _), page in zip(numbered, pages, strict=True) if page is not None)
-    return [_pack(p) for p in pages], {g: array.array("I", docs) for g, docs in found.items()}
-
-
-def _runs(site: Path, numbered: list[tuple[int, str]], count: int) -> list[list[tuple[int, str]]]:
-    """``count`` runs of consecutive pages with about the same work each (so postings merge by concatenation)."""
-    sizes = [max((site / rel).stat().st_size - CHROME_BYTES, 1_000) if (site / rel).is_file() else 0 for _, rel in numbered]
-    total = sum(sizes)
-    runs: list[list[tuple[int, str]]] = []
-    done = start = 0
-    for k in range(1, count):
-        cut = start
-        while cut < len(sizes) and done + sizes[cut] / 2 < total * k / count:
-            done += sizes[cut]
-            cut += 1
-        runs.append(numbered[start:cut])
-        start = cut
-    runs.append(numbered[start:])
-    return runs
-
-
 def read_pages(site: Path, locations: Sequence[str], site_name: str) -> tuple[list[PageText], dict[int, array.array]]:
-    """Every searchable page's text and the postings of its grams, on two cores for a large site."""
-    numbered = list(enumerate(locations))
-    slots = _runs(site, numbered, cores.SHARES) if cores.worth_it(len(locations), PARALLEL_PAGES) else [numbered]
-    if len(slots) == 1:
-        shares = [_read_share(site, numbered, site_name)]
-    else:
-        shares = cores.shared(_read_share, [(site, slot, site_name) for slot in slots])
-    by_number: dict[int, PageText] = {}
-    merged: dict[int, array.array] = {}
-    for slot, (pages, found) in zip(slots, shares, strict=True):
-        by_number.update((d, _unpack(page)) for (d, _), page in zip(slot, pages, strict=True) if page is not None)
-        for g, docs in found.items():  # the shares are consecutive runs: each list continues the previous one
-            have = merged.get(g)
-            if have is None:
-                merged[g] = docs
-            else:
-                have.extend(docs)
-    kept = sorted(by_number)
-    if len(kept) < len(locations):  # pages without an article: renumber without gaps
-        new = {d: i for i, d in enumerate(kept)}
-        merged = {g: array.array("I", [new[d] for d in docs]) for g, docs in merged.items()}
-    return [by_number[d] for d in kept], merged
+    """Every searchable page's text, in the order given, leaving out pages that are missing or have no article, and
+    the postings of its grams."""
+    pages = [page for rel in locations if (site / rel).is_file()
+             if (page := extract(rel, (site / rel).read_text(encoding="utf-8"), site_name)) is not None]
+    return pages, postings(pages)
 
 
 def shard_of(gram: str, shards: int) -> int:
