@@ -92,13 +92,26 @@ def sample_phrases(article_html: str) -> list[str]:
     return [r[:PHRASE_MAX] for r in runs[step // 2 :: step][:PHRASES_PER_ARTICLE]]
 
 
+@functools.cache
+def _built_html(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def built_page(site: Path, location: str) -> str:
+    """The built page that holds an entity's heading, found in the HTML itself (not by the index's own reckoning):
+    its page, or the later part (``glossary/3.html``) that paging moved the heading to."""
+    page, _, anchor = location.partition("#")
+    parts = sorted(p.relative_to(site).as_posix() for p in (site / page.removesuffix(".html")).glob("*.html"))
+    return next((c for c in (page, *parts) if anchor and f'id="{anchor}"' in _built_html(site / c)), page)
+
+
 def derive_queries(hb: Handbook, site: Path, articles: int | None = None) -> list[Query]:
     """Every municipality, theme and glossary name and alias, then sampled phrases from article bodies."""
     owners: dict[str, list[str]] = {}
     for e in entities(hb):
         if e.location.startswith(("municipalities/", "themes/", "glossary.html")):
             for name in e.names:
-                owners.setdefault(name, []).append(e.location.split("#")[0])
+                owners.setdefault(name, []).append(built_page(site, e.location))
     queries = [Query(name, "entity", tuple(dict.fromkeys(pages))) for name, pages in owners.items()]
     seen = set(owners)
     for aid in list(hb.articles)[:articles]:

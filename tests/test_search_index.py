@@ -21,7 +21,9 @@ from generator.publish.search import (
     SCRIPT_PREFIX,
     SCRIPT_SUFFIX,
     SPACE_CLASS,
+    Entity,
     PageText,
+    Section,
     chunks,
     encode_postings,
     extract,
@@ -298,3 +300,15 @@ def test_worker_is_what_the_pages_load(site_dir: Path) -> None:
     patch = html.index('c.search="assets/javascripts/handbook-search.js"')
     assert config < patch < html.index("bundle.")
     assert (site_dir / "assets" / "javascripts" / "handbook-search.js").is_file()
+
+
+def test_an_entity_whose_heading_paging_moved_is_found_in_the_part_that_holds_it() -> None:
+    # At national scale the glossary is cut into parts (glossary/2.html, …): a term's result must open the part that
+    # holds its heading, not glossary.html, where the anchor is not.
+    pages = [PageText("glossary.html", "用語集", "アジャイル", [Section("g-agile", "アジャイル", 0)]),
+             PageText("glossary/2.html", "用語集(2)", "ボトムアップ", [Section("g-bottom-up", "ボトムアップ", 0)])]
+    ents = [Entity("glossary.html#g-agile", ("アジャイル",)), Entity("glossary.html#g-bottom-up", ("ボトムアップ",)),
+            Entity("glossary.html#g-nowhere", ("どこにもない",))]
+    manifest = index_files(pages, ents, postings(pages))["manifest.js"]
+    found = json.loads(manifest.removeprefix(SCRIPT_PREFIX).removesuffix(SCRIPT_SUFFIX))["entities"]
+    assert [entry[:2] for entry in found] == [[0, "g-agile"], [1, "g-bottom-up"], [0, "g-nowhere"]]

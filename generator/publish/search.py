@@ -39,6 +39,7 @@ from pathlib import Path
 from generator.content.model import Handbook
 from generator.content.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_display
 from generator.pages import escape
+from generator.pages.paging import part_path
 from generator.pages.paths import NAMES, entity_of, entity_page, html_of
 from generator.pages.printview import PRINT_PAGE
 
@@ -403,6 +404,20 @@ def entities(hb: Handbook) -> list[Entity]:
     return out
 
 
+def built_location(location: str, held: set[tuple[str, str]], built: set[str]) -> str:
+    """Where an entity's heading is in the built site (``held``: every page's (location, anchor)): its page, or the
+    later part of it that paging moved the heading to (the glossary at national scale: ``glossary/3.html#g-…``)."""
+    page, _, anchor = location.partition("#")
+    if not anchor or (page, anchor) in held:
+        return location
+    source, number = page.removesuffix(".html") + ".md", 2
+    while (part := html_of(part_path(source, number))) in built:
+        if (part, anchor) in held:
+            return f"{part}#{anchor}"
+        number += 1
+    return location
+
+
 KINDS = (*NAMES.values(), "用語集", "索引", "ページ")
 """What a result is, shown on it: a municipality, theme or article page (``paths.NAMES``), the glossary, an index,
 another page."""
@@ -579,6 +594,7 @@ def index_files(pages: Sequence[PageText], ents: list[Entity], found: Mapping[in
     for g in sorted(encoded):
         sharded[shard_of(g, shards)][g] = encoded[g]
     number = {p.location: d for d, p in enumerate(pages)}
+    held, built = {(p.location, s.anchor) for p in pages for s in p.sections}, set(number)
     manifest = {
         "format": FORMAT,
         "normalise": {
@@ -599,7 +615,8 @@ def index_files(pages: Sequence[PageText], ents: list[Entity], found: Mapping[in
         "shards": shards,
         "special": {loc: number[loc] for loc in SPECIAL_PAGES if loc in number},
         "entities": [[number[page], anchor, [normalise(n) for n in e.names]] for e in ents
-                     for page, _, anchor in [e.location.partition("#")] if page in number],
+                     for page, _, anchor in [built_location(e.location, held, built).partition("#")]
+                     if page in number],
         "synonyms": [[normalise(n) for n in g] for g in [*synonym_groups(ents), *extra_synonyms]],
     }
     files = {"manifest.js": script(manifest)}
