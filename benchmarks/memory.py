@@ -8,15 +8,33 @@ import threading
 from pathlib import Path
 
 
+def _cmdline(pid: int) -> bytes:
+    """A process's command line (empty once it has ended)."""
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    return b""
+
+
+def _children(pid: int) -> list[int]:
+    """A process's children (Linux ``/proc/PID/task/TID/children``); none once it has ended."""
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
 def _tree(pid: int) -> list[int]:
-    """A process and all its descendants (Linux ``/proc/PID/task/TID/children``)."""
+    """A process and its descendants that run a program of their own. A child between fork and exec still holds its
+    parent's command line and memory (after ``vfork``, which Python's subprocess uses, the very same pages): counted,
+    it would add the parent's memory a second time (a 1 GB build starting ``true`` read 2 GB)."""
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
         found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            with contextlib.suppress(OSError):
-                todo += [int(child) for child in task.read_text().split()]
+        own = _cmdline(current)
+        todo += [child for child in _children(current) if _cmdline(child) != own]
     return found
 
 
@@ -31,7 +49,7 @@ def _rss_kib(pid: int) -> int:
 
 class TreeMemory:
     """The peak of the summed resident memory of a process (this one by default) and its descendants (the MkDocs
-    parts, two at a time, and the search workers), sampled every 0.1 s in a thread.
+    parts, two at a time), sampled every 0.1 s in a thread.
 
     ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` cannot say it: Linux counts in a child's peak the parent's memory at the
     moment the child was started (fork, then exec), so a child of a 1 GB build reports at least 1 GB, and it gives
