@@ -22,6 +22,11 @@ def html_of(page: str) -> str:
     return page.removesuffix(".md") + ".html"
 
 
+def md_of(location: str) -> str:
+    """The Markdown page a built HTML file was made from (``html_of`` backwards)."""
+    return location.removesuffix(".html") + ".md"
+
+
 def entity_of(page: str) -> tuple[str, str] | None:
     """The kind and id of the entity a page (or a part of one, ``themes/x/2.md``) was made from, or None."""
     folder, _, rest = page.partition("/")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.pages.paths import html_of
 from generator.pages.printview import PDF_NAME, PRINT_PAGE
 from generator.pages.render import OFFLINE_ZIP
 from generator.pages.write import new_folder
@@ -90,7 +91,7 @@ def package(root: Path, site: Path, build_site: SiteBuilder, progress: Progress)
         build_site(offline, OFFLINE_ENV)
         if not (root / SHIM_SOURCE).is_file():
             _warn(f"{SHIM_SOURCE} がありません(npm ci を実行してください)。file:// からの検索が動きません。")
-        pdf = print_to_pdf(offline / PRINT_PAGE.replace(".md", ".html"), offline / PDF_NAME)
+        pdf = print_to_pdf(offline / html_of(PRINT_PAGE), offline / PDF_NAME)
         shutil.copyfile(pdf, site / PDF_NAME)
         pdf_bytes = pdf.stat().st_size
         progress(f"PDF: {PDF_NAME} ({pdf_bytes / 1_000_000:.1f} MB)")

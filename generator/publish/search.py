@@ -40,7 +40,7 @@ from generator.content.model import Handbook
 from generator.content.text import LOOKALIKE_CLASS, LOOKALIKE_RANGES, normalise_display
 from generator.pages import escape
 from generator.pages.paging import part_path
-from generator.pages.paths import NAMES, entity_of, entity_page, html_of
+from generator.pages.paths import NAMES, entity_of, entity_page, html_of, md_of
 from generator.pages.printview import PRINT_PAGE
 
 SEARCH_DIR = "search"
@@ -384,7 +384,7 @@ def searchable_locations(paths: Iterable[str]) -> list[str]:
     Every generated page tells Material not to index it (our index replaces Material's), so the
     generator's own page list, not Material's index, says what is searchable.
     """
-    return sorted(p.removesuffix(".md") + ".html" for p in paths if p.endswith(".md") and p != PRINT_PAGE)
+    return sorted(html_of(p) for p in paths if p.endswith(".md") and p != PRINT_PAGE)
 
 
 @dataclass(frozen=True)
@@ -410,7 +410,7 @@ def built_location(location: str, held: set[tuple[str, str]], built: set[str]) -
     page, _, anchor = location.partition("#")
     if not anchor or (page, anchor) in held:
         return location
-    source, number = page.removesuffix(".html") + ".md", 2
+    source, number = md_of(page), 2
     while (part := html_of(part_path(source, number))) in built:
         if (part, anchor) in held:
             return f"{part}#{anchor}"
@@ -425,7 +425,7 @@ another page."""
 
 def page_label(location: str, hb: Handbook) -> tuple[int, str]:
     """A result's kind (an index into ``KINDS``) and, for a municipality, its prefecture and population band."""
-    entity = entity_of(location.removesuffix(".html") + ".md")
+    entity = entity_of(md_of(location))
     if entity is not None:
         kind, ident = entity
         if kind == "municipality" and (m := hb.municipalities.get(ident)) is not None:
