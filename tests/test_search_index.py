@@ -34,6 +34,7 @@ from generator.publish.search import (
     matchable,
     normalise,
     postings,
+    read_pages,
     search_key,
     shard_of,
     site_pages,
@@ -312,3 +313,14 @@ def test_an_entity_whose_heading_paging_moved_is_found_in_the_part_that_holds_it
     manifest = index_files(pages, ents, postings(pages))["manifest.js"]
     found = json.loads(manifest.removeprefix(SCRIPT_PREFIX).removesuffix(SCRIPT_SUFFIX))["entities"]
     assert [entry[:2] for entry in found] == [[0, "g-agile"], [1, "g-bottom-up"], [0, "g-nowhere"]]
+
+
+def test_a_missing_page_is_left_out_and_the_numbers_close_up(site_dir: Path) -> None:
+    # The postings number the pages read, not the locations asked for: a gap would point every later gram at the
+    # wrong page.
+    locations = [rel for rel, _ in site_pages(site_dir) if rel != "print.html"]
+    asked = [*locations[:3], "missing.html", *locations[3:]]
+    pages, found = read_pages(site_dir, asked, "自治体DXハンドブック")
+    assert [p.location for p in pages] == locations
+    assert {g: list(d) for g, d in found.items()} == {g: list(d) for g, d in postings(pages).items()}
+    assert max(d for docs in found.values() for d in docs) == len(pages) - 1
