@@ -160,6 +160,17 @@ def test_permalinks_dropped_before_the_walk_are_what_it_would_skip(site_dir: Pat
     assert dropped > 500  # every heading's ¶ (and every body paragraph's, where a source allows its body)
 
 
+def test_the_walks_own_marks_in_a_page_are_dropped_as_text() -> None:
+    """The walk marks headings and block ends with private-use characters; the same characters in a page, written or
+    as a character reference, must not become headings or breaks."""
+    page = extract("a.html", '<html><body><article class="md-content__inner"><h1 id="a">見出し</h1>'
+                             '<p>本&#xe001;文\ue000と\ue002X\ue003</p><h2 id="b">次</h2><p>終</p></article></body></html>')
+    assert page is not None
+    assert page.text == "見出し本文とX次終"
+    assert [(s.anchor, s.offset) for s in page.sections] == [("a", 0), ("b", 7)]
+    assert page.breaks == [3, 7, 8]
+
+
 def test_extract_skips_pages_without_an_article() -> None:
     assert extract("x.html", "<html><body><p>リダイレクト</p></body></html>") is None
 

@@ -82,6 +82,7 @@ _SEPARATOR = re.compile(f"[{re.escape(SEPARATORS)}]")
 _VOWEL_DASH = re.compile(f"(?<=[{KATAKANA[0]}-{KATAKANA[1]}])[{re.escape(DASHES)}]")
 _SPACE = re.compile(SPACE_CLASS)
 _LATIN = re.compile(LATIN_CLASS)
+_LATIN_CHARS = frozenset(c for c in map(chr, range(0x250)) if _LATIN.fullmatch(c))
 _EDGE = re.compile(f"^{EDGE_PUNCT_CLASS}|{EDGE_PUNCT_CLASS}$")
 # Two passes, not a Python call per run of white space (a page has hundreds): a run between two Latin letters
 # becomes one space, then every run not between two of them goes, which leaves those single spaces alone.
@@ -98,6 +99,7 @@ _SKIPPED = frozenset({"script", "style", "svg", "template", "noscript"})
 # under a title, the map and the finder's form.
 _SKIPPED_CLASSES = frozenset({"headerlink", "md-content__button", "hb-para-link", "hb-jump", "hb-map", "hb-finder",
                               "hb-synonyms"})
+_MAYBE_SKIPPED = re.compile("|".join(sorted(_SKIPPED_CLASSES)))
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
@@ -173,8 +175,9 @@ _MARK = "\ue000"
 _BREAK = "\ue001"  # a block boundary: no text for matching, a separator in snippets
 _AUX_ON, _AUX_OFF = "\ue002", "\ue003"  # around headings, tables and link-only list items: no snippet starts there
 _MARKS = _MARK + _BREAK + _AUX_ON + _AUX_OFF
-_BREAKS = re.compile(f"[{_BREAK}{_AUX_ON}{_AUX_OFF}]+")
+_BREAKS = re.compile(f"([{_BREAK}{_AUX_ON}{_AUX_OFF}]+)")
 _NO_MARKS = str.maketrans("", "", _MARKS)
+_ANY_MARK = re.compile(f"[{_MARKS}]")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 # MkDocs writes well-formed HTML: a tag (quoted attribute values may hold ">"), a comment, or text.
 _TOKEN = re.compile(r"""<(/?)([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<!--.*?-->|<![^>]*>|([^<]+)|<""", re.S)
@@ -216,12 +219,17 @@ def _collect(fragment: str) -> _Collected:
     out = _Collected()
     depth = skip = heading_depth = links = 0
     items: list[_Item] = []
+    marked = _ANY_MARK.search(fragment) is not None  # our marks in the page itself: rare, but they must go
     # findall gives plain tuples ("" for a group that did not take part): no match object per token.
     for closing, tag, raw, data in _TOKEN.findall(fragment):
         if data:
             if not skip:
-                text = html.unescape(data)
-                out.parts.append(text.translate(_NO_MARKS))
+                text = data
+                if "&" in data:  # a character reference may spell one of our marks too
+                    text = html.unescape(data)
+                    out.parts.append(text.translate(_NO_MARKS))
+                else:
+                    out.parts.append(text.translate(_NO_MARKS) if marked else text)
                 if heading_depth:
                     out.headings[-1][1].append(text)
                 if items and not links and text.strip():
@@ -230,9 +238,8 @@ def _collect(fragment: str) -> _Collected:
         if not tag:
             continue  # a comment or declaration
         tag = tag.lower()
-        void = tag in _VOID or raw.rstrip().endswith("/")
         if closing:
-            if void:
+            if tag in _VOID:
                 continue
             if heading_depth and depth == heading_depth:
                 heading_depth = 0
@@ -241,16 +248,18 @@ def _collect(fragment: str) -> _Collected:
             if skip:
                 skip -= 1
                 continue
-            _close_tag(out, tag, items)
+            if tag in _BLOCK:
+                _close_tag(out, tag, items)
             links -= tag == "a"
             continue
+        void = tag in _VOID or raw.rstrip().endswith("/")
         if not void:
             depth += 1
         if skip:
             skip += 0 if void else 1
             continue
         # Attributes are parsed only where they matter: a heading's id, a class that may be skipped.
-        maybe_skipped = "class=" in raw and any(c in raw for c in _SKIPPED_CLASSES)
+        maybe_skipped = "class=" in raw and _MAYBE_SKIPPED.search(raw) is not None
         attrs = _attrs(raw) if tag in _HEADING or maybe_skipped else {}
         if tag in _SKIPPED or (maybe_skipped and set(attrs.get("class", "").split()) & _SKIPPED_CLASSES):
             skip = 0 if void else 1
@@ -270,7 +279,8 @@ def _collect(fragment: str) -> _Collected:
 
 
 def _close_tag(out: _Collected, tag: str, items: list[_Item]) -> None:
-    """Break after a block; end a table's auxiliary text, and mark a list item that held only links as auxiliary."""
+    """Break after a block (``tag`` is one); end a table's auxiliary text, and mark a list item that held only links as
+    auxiliary."""
     if tag == "table":
         out.parts.append(_AUX_OFF)
     elif tag == "li" and items:
@@ -280,30 +290,28 @@ def _close_tag(out: _Collected, tag: str, items: list[_Item]) -> None:
             out.parts.append(_AUX_OFF)
         elif items:
             items[-1].plain = True  # a nested list with text makes its parent item text too
-    if tag in _BLOCK:
-        out.parts.append(_BREAK)
+    out.parts.append(_BREAK)
 
 
 def _close_blocks(chunk: str, start: int, breaks: list[int], aux: list[int]) -> str:
     """Drop the block marks of a chunk (a space where they stood between two Latin words, as squeeze does
     for white space) and record where they stood, at ``start`` + their offset: block ends for snippets, and the
     starts and ends of auxiliary text (``aux``, nesting counted, so a list item inside a table stays inside it)."""
+    pieces = _BREAKS.split(chunk)  # text, marks, text, …, text: runs of marks are maximal, so only the ends are empty
     out: list[str] = []
-    pos = length = 0
-    for m in _BREAKS.finditer(chunk):
-        out.append(chunk[pos : m.start()])
-        length += m.start() - pos
-        if _BREAK in m.group(0):
+    length = 0
+    for i in range(1, len(pieces), 2):
+        before, run, after = pieces[i - 1], pieces[i], pieces[i + 1]
+        out.append(before)
+        length += len(before)
+        if _BREAK in run:
             breaks.append(start + length)
-        for mark in m.group(0):
-            if mark == _AUX_ON or mark == _AUX_OFF:
-                aux.append(start + length if mark == _AUX_ON else -(start + length) - 1)
-        prev, nxt = chunk[m.start() - 1 : m.start()], chunk[m.end() : m.end() + 1]
-        if prev and nxt and _LATIN.match(prev) and _LATIN.match(nxt):
+        if _AUX_ON in run or _AUX_OFF in run:
+            aux += [start + length if mark == _AUX_ON else -(start + length) - 1 for mark in run if mark != _BREAK]
+        if before[-1:] in _LATIN_CHARS and after[:1] in _LATIN_CHARS:
             out.append(" ")
             length += 1
-        pos = m.end()
-    out.append(chunk[pos:])
+    out.append(pieces[-1])
     return "".join(out)
 
 
@@ -344,6 +352,7 @@ def extract(location: str, html_text: str, site_name: str = "") -> PageText | No
     head = _TITLE.search(html_text)
     page_title = html.unescape(head.group(1)) if head else ""
     text = normalise("".join(found.parts)).strip()
+    headings = [normalise("".join(w)).strip() for _, w in found.headings]
     sections: list[Section] = []
     breaks: list[int] = []
     marks: list[int] = []
@@ -352,19 +361,17 @@ def extract(location: str, html_text: str, site_name: str = "") -> PageText | No
     for i, marked in enumerate(text.split(_MARK)):
         chunk = _close_blocks(marked, pos, breaks, marks)
         if i > 0:
-            anchor, words = found.headings[i - 1]
-            prev, nxt = (out[-1][-1:] if out else ""), chunk[:1]
-            if prev and nxt and _LATIN.match(prev) and _LATIN.match(nxt):
+            anchor = found.headings[i - 1][0]
+            if (out[-1][-1:] if out else "") in _LATIN_CHARS and chunk[:1] in _LATIN_CHARS:
                 out.append(" ")
                 pos += 1
             breaks.append(pos)
             if anchor:
-                sections.append(Section(anchor, normalise("".join(words)).strip(), pos))
+                sections.append(Section(anchor, headings[i - 1], pos))
         out.append(chunk)
         pos += len(chunk)
     joined = "".join(out)
     kept = sorted({b for b in breaks if 0 < b < len(joined)})
-    headings = [normalise("".join(w)).strip() for _, w in found.headings]
     title = headings[0] if headings and headings[0] else normalise(page_title).removesuffix(f"-{normalise(site_name)}")
     return PageText(location, title, joined, sections, kept, aux_ranges(marks))
 
