@@ -82,7 +82,7 @@ _SEPARATOR = re.compile(f"[{re.escape(SEPARATORS)}]")
 _VOWEL_DASH = re.compile(f"(?<=[{KATAKANA[0]}-{KATAKANA[1]}])[{re.escape(DASHES)}]")
 _SPACE = re.compile(SPACE_CLASS)
 _LATIN = re.compile(LATIN_CLASS)
-_LATIN_CHARS = frozenset(c for c in map(chr, range(0x250)) if _LATIN.fullmatch(c))
+_LATIN_CHARS = frozenset(c for c in map(chr, range(0x250)) if _LATIN.fullmatch(c))  # the same class, for one character
 _EDGE = re.compile(f"^{EDGE_PUNCT_CLASS}|{EDGE_PUNCT_CLASS}$")
 # Two passes, not a Python call per run of white space (a page has hundreds): a run between two Latin letters
 # becomes one space, then every run not between two of them goes, which leaves those single spaces alone.
@@ -99,7 +99,7 @@ _SKIPPED = frozenset({"script", "style", "svg", "template", "noscript"})
 # under a title, the map and the finder's form.
 _SKIPPED_CLASSES = frozenset({"headerlink", "md-content__button", "hb-para-link", "hb-jump", "hb-map", "hb-finder",
                               "hb-synonyms"})
-_MAYBE_SKIPPED = re.compile("|".join(sorted(_SKIPPED_CLASSES)))
+_MAYBE_SKIPPED = re.compile("|".join(map(re.escape, sorted(_SKIPPED_CLASSES))))  # one C-level scan of a tag's attributes
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
 
 
