@@ -80,9 +80,7 @@ KATAKANA = ("ァ", "ヺ")
 _WIDTH = re.compile(WIDTH_CLASS)
 _SEPARATOR = re.compile(f"[{re.escape(SEPARATORS)}]")
 _VOWEL_DASH = re.compile(f"(?<=[{KATAKANA[0]}-{KATAKANA[1]}])[{re.escape(DASHES)}]")
-_SPACE = re.compile(SPACE_CLASS)
-_LATIN = re.compile(LATIN_CLASS)
-_LATIN_CHARS = frozenset(c for c in map(chr, range(0x250)) if _LATIN.fullmatch(c))  # the same class, for one character
+_LATIN_CHARS = frozenset(c for c in map(chr, range(0x250)) if re.fullmatch(LATIN_CLASS, c))  # tested a character at a time
 _EDGE = re.compile(f"^{EDGE_PUNCT_CLASS}|{EDGE_PUNCT_CLASS}$")
 # Two passes, not a Python call per run of white space (a page has hundreds): a run between two Latin letters
 # becomes one space, then every run not between two of them goes, which leaves those single spaces alone.
@@ -140,6 +138,12 @@ def matchable(text: str) -> str:
 def search_key(text: str) -> str:
     """What matching compares: the stored form of a text, made matchable."""
     return matchable(normalise(text))
+
+
+def _latin_pair(left: str, right: str) -> bool:
+    """Whether a mark dropped between these texts stood between two Latin letters, where it leaves a space (the rule
+    ``squeeze`` applies to white space)."""
+    return left[-1:] in _LATIN_CHARS and right[:1] in _LATIN_CHARS
 
 
 def strip_edges(term: str) -> str:
@@ -308,7 +312,7 @@ def _close_blocks(chunk: str, start: int, breaks: list[int], aux: list[int]) -> 
             breaks.append(start + length)
         if _AUX_ON in run or _AUX_OFF in run:
             aux += [start + length if mark == _AUX_ON else -(start + length) - 1 for mark in run if mark != _BREAK]
-        if before[-1:] in _LATIN_CHARS and after[:1] in _LATIN_CHARS:
+        if _latin_pair(before, after):
             out.append(" ")
             length += 1
     out.append(pieces[-1])
@@ -362,7 +366,7 @@ def extract(location: str, html_text: str, site_name: str = "") -> PageText | No
         chunk = _close_blocks(marked, pos, breaks, marks)
         if i > 0:
             anchor = found.headings[i - 1][0]
-            if (out[-1][-1:] if out else "") in _LATIN_CHARS and chunk[:1] in _LATIN_CHARS:
+            if _latin_pair(out[-1] if out else "", chunk):
                 out.append(" ")
                 pos += 1
             breaks.append(pos)
